@@ -1,0 +1,183 @@
+"""The indexed, resolved cluster the engine queries: built once, read many times.
+
+Everything a flow evaluation looks up by key — a pod by IP, a Service by
+ClusterIP or NodePort, the policies that select a pod, a Service's endpoints —
+is indexed here when the level changes, so evaluating a flow never scans every
+pod or policy (STYLE.md: build once, query many times).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address
+
+from k8snet_tui.model.cluster import Cluster, Node
+from k8snet_tui.model.resources import IngressClass, LabelSelector, NetworkPolicy
+from k8snet_tui.model.world import (
+    CONTROLLER_ANNOTATION,
+    DEFAULT_CLASS_ANNOTATION,
+    PodInfo,
+    ServiceInfo,
+    World,
+    Placed,
+)
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    """A NetworkPolicy together with where it lives, as the engine reports it."""
+
+    namespace: str
+    policy: NetworkPolicy
+    source: int
+
+    @property
+    def name(self) -> str:
+        return self.policy.metadata.name
+
+    @property
+    def ref(self) -> str:
+        return f"networkpolicy/{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Controller:
+    """An ingress controller: the IngressClass it serves and the pods that run it."""
+
+    ingress_class: IngressClass
+    controller: str
+    pods: tuple[PodInfo, ...]
+    is_default: bool
+
+    @property
+    def class_name(self) -> str:
+        return self.ingress_class.metadata.name
+
+
+@dataclass
+class Topology:
+    world: World
+    cluster: Cluster
+    nodes_by_name: dict[str, Node] = field(default_factory=dict)
+    nodes_by_ip: dict[IPv4Address, Node] = field(default_factory=dict)
+    pods_by_ip: dict[IPv4Address, PodInfo] = field(default_factory=dict)
+    pods_by_key: dict[tuple[str, str], PodInfo] = field(default_factory=dict)
+    pods_by_ns: dict[str, list[PodInfo]] = field(default_factory=dict)
+    host_pods_by_node: dict[str, list[PodInfo]] = field(default_factory=dict)
+    label_index: dict[tuple[str, str, str], list[PodInfo]] = field(default_factory=dict)
+    services_by_key: dict[tuple[str, str], ServiceInfo] = field(default_factory=dict)
+    services_by_ip: dict[IPv4Address, ServiceInfo] = field(default_factory=dict)
+    services_by_lb_ip: dict[IPv4Address, ServiceInfo] = field(default_factory=dict)
+    services_by_node_port: dict[tuple[int, str], ServiceInfo] = field(default_factory=dict)
+    ingress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
+    egress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
+    controllers: list[Controller] = field(default_factory=list)
+    kube_dns: ServiceInfo | None = None
+    _endpoint_cache: dict[object, object] = field(default_factory=dict)
+
+    # ------------------------------------------------------------- queries
+    def select_pods(self, namespace: str | None, selector: LabelSelector) -> list[PodInfo]:
+        """Pods matching a label selector, in one namespace (or all when None)."""
+        candidates: Iterable[PodInfo]
+        if selector.matchLabels:
+            key, value = next(iter(selector.matchLabels.items()))
+            if namespace is None:
+                candidates = [p for ns in self.pods_by_ns for p in
+                              self.label_index.get((ns, key, value), ())]
+            else:
+                candidates = self.label_index.get((namespace, key, value), ())
+        elif namespace is None:
+            candidates = self.world.pods
+        else:
+            candidates = self.pods_by_ns.get(namespace, ())
+        return [p for p in candidates if selector.matches(p.labels)]
+
+    def select_by_labels(self, namespace: str, selector: dict[str, str]) -> list[PodInfo]:
+        """Pods of a namespace matching a Service-style equality selector."""
+        return self.select_pods(namespace, LabelSelector(matchLabels=selector))
+
+    def namespace_labels(self, namespace: str) -> dict[str, str]:
+        labels = self.world.namespaces.get(namespace)
+        if labels is None:
+            return {"kubernetes.io/metadata.name": namespace}
+        return labels
+
+    def node_of(self, pod: PodInfo) -> Node:
+        return self.nodes_by_name[pod.node]
+
+    def owner_node_of_ip(self, ip: IPv4Address) -> Node | None:
+        """The node whose podCIDR holds ``ip``."""
+        for node in self.cluster.nodes:
+            if ip in node.pod_cidr:
+                return node
+        return None
+
+    def controller_pods(self) -> set[tuple[str, str]]:
+        return {p.key for c in self.controllers for p in c.pods}
+
+
+def _is_default_class(ic: IngressClass) -> bool:
+    return ic.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION, "").lower() == "true"
+
+
+def _controllers(world: World, topo: Topology) -> list[Controller]:
+    out: list[Controller] = []
+    for ic in world.ingress_classes:
+        controller = ic.spec.controller
+        flag = f"--controller-class={controller}"
+        pods = tuple(
+            p for p in world.pods
+            if flag in p.args or p.annotations.get(CONTROLLER_ANNOTATION) == controller
+        )
+        out.append(Controller(ic, controller, pods, _is_default_class(ic)))
+    return out
+
+
+def _policies(topo: Topology, policies: list[Placed[NetworkPolicy]]) -> None:
+    for placed in policies:
+        ref = PolicyRef(placed.namespace, placed.obj, placed.source)
+        isolates_in, isolates_out = placed.obj.spec.effective_policy_types()
+        for pod in topo.select_pods(placed.namespace, placed.obj.spec.podSelector):
+            if pod.host_network:
+                continue  # NetworkPolicies do not apply to host-network pods
+            if isolates_in:
+                topo.ingress_isolating.setdefault(pod.key, []).append(ref)
+            if isolates_out:
+                topo.egress_isolating.setdefault(pod.key, []).append(ref)
+
+
+def build_topology(world: World) -> Topology:
+    """Index a world for fast, repeated flow evaluation."""
+    cluster = world.cluster
+    topo = Topology(world=world, cluster=cluster)
+    for node in cluster.nodes:
+        topo.nodes_by_name[node.name] = node
+        topo.nodes_by_ip[node.ip] = node
+    by_ns: dict[str, list[PodInfo]] = defaultdict(list)
+    index: dict[tuple[str, str, str], list[PodInfo]] = defaultdict(list)
+    for pod in world.pods:
+        topo.pods_by_key[pod.key] = pod
+        by_ns[pod.namespace].append(pod)
+        for key, value in pod.labels.items():
+            index[(pod.namespace, key, value)].append(pod)
+        if pod.host_network:
+            topo.host_pods_by_node.setdefault(pod.node, []).append(pod)
+        else:
+            topo.pods_by_ip[pod.ip] = pod
+    topo.pods_by_ns = dict(by_ns)
+    topo.label_index = dict(index)
+    for svc in world.services:
+        topo.services_by_key[svc.key] = svc
+        if svc.cluster_ip is not None:
+            topo.services_by_ip[svc.cluster_ip] = svc
+        for ip in svc.lb_ips:
+            topo.services_by_lb_ip[ip] = svc
+        for port in svc.ports:
+            if port.node_port is not None:
+                topo.services_by_node_port[(port.node_port, port.protocol)] = svc
+    topo.kube_dns = topo.services_by_key.get(("kube-system", "kube-dns"))
+    _policies(topo, world.policies)
+    topo.controllers = _controllers(world, topo)
+    return topo

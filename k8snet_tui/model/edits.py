@@ -1,0 +1,86 @@
+"""The edit language as data: what a level's ``solution`` and a save file hold.
+
+Behaviour (apply, invert, describe, kubectl) lives in ``game/edits.py``; this
+module only defines the shapes, so the level format can parse solutions and
+export their JSON Schema without the model layer importing the game layer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from k8snet_tui.model.cluster import StrictModel
+
+
+class SetEdit(StrictModel):
+    """Set one field of an object, e.g. ``spec.ports[0].targetPort``."""
+
+    op: Literal["set"] = "set"
+    ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
+    path: str = Field(description="Field path: spec.ports[0].targetPort, metadata.labels.app …")
+    value: Any = None
+
+
+class UnsetEdit(StrictModel):
+    """Remove one field of an object so its Kubernetes default applies again."""
+
+    op: Literal["unset"] = "unset"
+    ref: str
+    path: str
+
+
+class AddRouteEdit(StrictModel):
+    """Add a route to a node's table (creating the table if it used the default)."""
+
+    op: Literal["add-route"] = "add-route"
+    ref: str = Field(description="node/NAME")
+    to: str = Field(description='Destination CIDR or "default".')
+    via: str = Field(description="Next hop address on nodeNetwork.")
+
+
+class RemoveRouteEdit(StrictModel):
+    """Remove the route to a destination from a node's table."""
+
+    op: Literal["remove-route"] = "remove-route"
+    ref: str = Field(description="node/NAME")
+    to: str
+
+
+class CreateEdit(StrictModel):
+    """Create an object from a whole manifest."""
+
+    op: Literal["create"] = "create"
+    manifest: dict[str, Any]
+    index: int | None = Field(
+        default=None, ge=0,
+        description="Position in resources (default: the end). Undo sets it so a deleted "
+                    "object returns to its place and keeps its addresses.",
+    )
+
+
+class DeleteEdit(StrictModel):
+    """Delete an object."""
+
+    op: Literal["delete"] = "delete"
+    ref: str
+
+
+class ReplaceEdit(StrictModel):
+    """Replace a whole object with a new manifest (what the YAML editor sends)."""
+
+    op: Literal["replace"] = "replace"
+    ref: str
+    manifest: dict[str, Any]
+
+
+Edit = Annotated[
+    SetEdit | UnsetEdit | AddRouteEdit | RemoveRouteEdit | CreateEdit | DeleteEdit | ReplaceEdit,
+    Field(discriminator="op"),
+]
+"""One player action: the same value is a UI action, an undo entry, a solution step."""
+
+AnyEdit = (
+    SetEdit | UnsetEdit | AddRouteEdit | RemoveRouteEdit | CreateEdit | DeleteEdit | ReplaceEdit
+)
