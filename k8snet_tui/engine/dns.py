@@ -53,6 +53,16 @@ def _lookup(topo: Topology, fqdn: str) -> Answer | None:
             if svc is not None:
                 return Answer("service", fqdn, f"{fqdn} is Service {svc.namespace}/{svc.name}",
                               service=svc)
+        if len(labels) == 4 and labels[0].startswith("_") and labels[1] in ("_tcp", "_udp",
+                                                                             "_sctp"):
+            svc = topo.services_by_key.get((labels[3], labels[2]))
+            port_name, proto = labels[0][1:], labels[1][1:].upper()
+            if svc is not None and any(p.name == port_name and p.protocol == proto
+                                       for p in svc.ports):
+                return Answer("service", fqdn, f"{fqdn} is the SRV record of port {port_name} "
+                                               f"of Service {svc.namespace}/{svc.name}",
+                              service=svc)
+            return None
         if len(labels) == 3:
             host, svc_name, ns = labels
             svc = topo.services_by_key.get((ns, svc_name))
@@ -70,9 +80,10 @@ def _lookup(topo: Topology, fqdn: str) -> Answer | None:
                 ip = IPv4Address(labels[0].replace("-", "."))
             except ValueError:
                 return None
-            pod = topo.pods_by_ip.get(ip)
-            if pod is not None and pod.namespace == labels[1]:
-                return Answer("pod", fqdn, f"{fqdn} is pod {pod.namespace}/{pod.name}", pod=pod)
+            by_ip = topo.pods_by_ip.get(ip)
+            if by_ip is not None and by_ip.namespace == labels[1]:
+                return Answer("pod", fqdn, f"{fqdn} is pod {by_ip.namespace}/{by_ip.name}",
+                              pod=by_ip)
         return None
     return None
 
@@ -91,8 +102,12 @@ def resolve(topo: Topology, name: str, namespace: str) -> Answer:
             continue
         if "." not in fqdn:
             continue  # a single label never resolves upstream
+        last = fqdn.rsplit(".", 1)[1]
+        if last in topo.world.namespaces or last in ("svc", "local", "cluster", "internal"):
+            continue  # meant for the cluster (``api.shop``): upstream has no such name
         return Answer("external", fqdn, f"{fqdn} is outside the cluster domain; the upstream "
                                         f"resolver answers {DEFAULT_SERVER_IP} (the engine's "
                                         "stand-in for an internet server)", ip=DEFAULT_SERVER_IP)
     return Answer("nxdomain", name, f"NXDOMAIN: no record for {name} (tried "
-                                    f"{', '.join(tried)})")
+                                    f"{', '.join(tried)}; the engine assumes no public domain "
+                                    "ends in a namespace name or .local)")

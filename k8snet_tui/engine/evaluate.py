@@ -26,8 +26,16 @@ from k8snet_tui.engine.services import (
     service_endpoints,
 )
 from k8snet_tui.engine.topology import Controller, Topology, build_topology
-from k8snet_tui.engine.trace import Blame, Hop, HopVerdict, Packet, PathResult, Reason, Trace, \
-    Verdict
+from k8snet_tui.engine.trace import (
+    Blame,
+    Hop,
+    HopVerdict,
+    Packet,
+    PathResult,
+    Reason,
+    Trace,
+    Verdict,
+)
 from k8snet_tui.model.cluster import Node
 from k8snet_tui.model.flows import (
     DestRef,
@@ -372,14 +380,12 @@ class _Run:
             p.add(where, f"host-network pod {pod.namespace}/{pod.name} listens on "
                          f"{port}/{proto}", ref=pod.ref)
             return p.arrive(f"reached {pod.name} on {node.name}:{port}")
-        for pod in self.topo.world.pods:
-            if pod.node != node.name or pod.host_network:
-                continue
-            for pp in pod.ports:
-                if pp.host_port == port and pp.protocol == proto:
-                    p.add(where, f"hostPort {port} of pod {pod.namespace}/{pod.name} forwards "
-                                 f"to its containerPort {pp.port}", ref=pod.ref)
-                    return p.arrive(f"reached {pod.name} through hostPort {port}")
+        forwarded = self.topo.host_ports.get((node.name, port, proto))
+        if forwarded is not None:
+            pod, container_port = forwarded
+            p.add(where, f"hostPort {port} of pod {pod.namespace}/{pod.name} forwards to its "
+                         f"containerPort {container_port}", ref=pod.ref)
+            return p.arrive(f"reached {pod.name} through hostPort {port}")
         low, high = self.topo.cluster.node_port_range
         if svc is None and not low <= port <= high and p.hops and p.hops[0].ref == "internet":
             return p.drop(where, f"nothing listens on {node.name}:{port}/{proto}, and {port} "
@@ -434,7 +440,8 @@ class _Run:
 
     def via_cluster_ip(self, o: Origin, p: Path, svc: ServiceInfo, sp: SvcPort,
                        eps: EndpointSet) -> list[PathResult]:
-        assert o.node is not None and svc.cluster_ip is not None
+        assert o.node is not None
+        assert svc.cluster_ip is not None
         where = f"kube-proxy on {o.node.name}"
         if not eps.endpoints:
             p.add(where, f"{svc.cluster_ip}:{sp.port} is Service {svc.namespace}/{svc.name}",
@@ -453,9 +460,9 @@ class _Run:
         for ep in endpoints:
             branch = p.fork(self.ep_label(p, ep))
             after = Packet(str(o.ip), str(ep.ip), ep.port, sp.protocol)
+            share = f" (1 of {len(endpoints)})" if len(endpoints) > 1 else ""
             branch.add(where, f"DNAT {svc.cluster_ip}:{sp.port} (Service {svc.namespace}/"
-                              f"{svc.name}) → endpoint {ep.label}"
-                              f"{' (1 of ' + str(len(endpoints)) + ')' if len(endpoints) > 1 else ''}",
+                              f"{svc.name}) → endpoint {ep.label}{share}",
                        before=before, after=after, ref=svc.ref)
             out.append(self.send(o, branch, self.leg(o), ep.ip, ep.port, sp.protocol,
                                  SvcContext(svc, sp)))
@@ -550,10 +557,7 @@ class _Run:
                                SvcContext(svc, sp))
             if result.reached and not local:
                 back = self.reply(branch, node, client)
-                if back is not None:
-                    result = back
-                else:
-                    result = branch.arrive(result.detail)
+                result = back if back is not None else branch.arrive(result.detail)
             out.append(result)
         return out
 

@@ -107,7 +107,8 @@ def _manual(topo: Topology, svc: ServiceInfo, port: SvcPort) -> EndpointSet:
         for name, num, proto in ep.ports:
             if proto != port.protocol:
                 continue
-            if (name or None) == (port.name or None) or len(ep.ports) == 1 and len(svc.ports) == 1:
+            single = len(ep.ports) == 1 and len(svc.ports) == 1
+            if (name or None) == (port.name or None) or single:
                 number = num
                 break
         if number is None:

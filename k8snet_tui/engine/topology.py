@@ -18,10 +18,10 @@ from k8snet_tui.model.resources import IngressClass, LabelSelector, NetworkPolic
 from k8snet_tui.model.world import (
     CONTROLLER_ANNOTATION,
     DEFAULT_CLASS_ANNOTATION,
+    Placed,
     PodInfo,
     ServiceInfo,
     World,
-    Placed,
 )
 
 
@@ -74,7 +74,9 @@ class Topology:
     ingress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
     egress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
     controllers: list[Controller] = field(default_factory=list)
+    host_ports: dict[tuple[str, int, str], tuple[PodInfo, int]] = field(default_factory=dict)
     kube_dns: ServiceInfo | None = None
+    _owner_cache: dict[IPv4Address, Node | None] = field(default_factory=dict)
     _endpoint_cache: dict[object, object] = field(default_factory=dict)
 
     # ------------------------------------------------------------- queries
@@ -108,11 +110,17 @@ class Topology:
         return self.nodes_by_name[pod.node]
 
     def owner_node_of_ip(self, ip: IPv4Address) -> Node | None:
-        """The node whose podCIDR holds ``ip``."""
-        for node in self.cluster.nodes:
-            if ip in node.pod_cidr:
-                return node
-        return None
+        """The node whose podCIDR holds ``ip`` (memoised: routing asks this per packet)."""
+        if ip in self._owner_cache:
+            return self._owner_cache[ip]
+        owner = None
+        if ip in self.cluster.cluster_cidr:
+            for node in self.cluster.nodes:
+                if ip in node.pod_cidr:
+                    owner = node
+                    break
+        self._owner_cache[ip] = owner
+        return owner
 
     def controller_pods(self) -> set[tuple[str, str]]:
         return {p.key for c in self.controllers for p in c.pods}
@@ -166,6 +174,10 @@ def build_topology(world: World) -> Topology:
             topo.host_pods_by_node.setdefault(pod.node, []).append(pod)
         else:
             topo.pods_by_ip[pod.ip] = pod
+            for pod_port in pod.ports:
+                if pod_port.host_port is not None:
+                    topo.host_ports.setdefault(
+                        (pod.node, pod_port.host_port, pod_port.protocol), (pod, pod_port.port))
     topo.pods_by_ns = dict(by_ns)
     topo.label_index = dict(index)
     for svc in world.services:

@@ -74,7 +74,9 @@ def locate_problems(problems: Iterable[Problem], raw: Any, marks: MarkTable,
     """Give each problem that has a ``loc`` its file, line and column."""
     out: list[Problem] = []
     for p in problems:
-        if p.line is not None or raw is None:
+        # A problem that already names its file (an included file that could not be read)
+        # is placed; locating it inside the level's data would blame the level file.
+        if p.line is not None or p.file is not None or raw is None:
             out.append(p if p.file else Problem(p.message, p.loc, p.severity, filename, p.line,
                                                 p.column, p.code))
             continue
@@ -91,9 +93,25 @@ def locate_problems(problems: Iterable[Problem], raw: Any, marks: MarkTable,
     return out
 
 
-def _validation_problems(exc: ValidationError) -> list[Problem]:
+_SCALAR_BRANCHES = frozenset({"str", "int", "float", "bool"})
+
+
+def _is_scalar_branch_noise(err: Any, errors: list[Any]) -> bool:
+    """A union like ``str | EditableSpec`` reports every branch. When the mapping branch
+    has its own complaint, "should be a valid string" about that mapping is noise."""
+    loc = err["loc"]
+    if not loc or loc[-1] not in _SCALAR_BRANCHES or not isinstance(err.get("input"), dict):
+        return False
+    head = loc[:-1]
+    return any(other is not err and other["loc"][:len(head)] == head for other in errors)
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if _is_scalar_branch_noise(err, errors):
+            continue
         loc: Loc = tuple(x for x in err["loc"] if isinstance(x, (str, int)))
         # Pydantic reports a failed union member by its function name; drop that noise.
         loc = tuple(x for x in loc if not (isinstance(x, str) and x.startswith("function-")))
@@ -103,10 +121,12 @@ def _validation_problems(exc: ValidationError) -> list[Problem]:
 
 
 def _flatten_lists(items: list[Any]) -> list[Any]:
-    """``kind: List`` objects (kubectl's output) stand for their items."""
+    """``kind: List`` objects (kubectl's output) and typed lists such as ``PodList`` (the
+    API server's) stand for their items."""
     out: list[Any] = []
     for item in items:
-        if isinstance(item, dict) and item.get("kind") == "List" and isinstance(
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if isinstance(kind, str) and kind.endswith("List") and isinstance(
                 item.get("items"), list):
             out.extend(_flatten_lists(item["items"]))
         elif item is not None:
@@ -114,7 +134,8 @@ def _flatten_lists(items: list[Any]) -> list[Any]:
     return out
 
 
-def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable) -> list[Problem]:
+def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable,
+             level_path: Path | None = None) -> list[Problem]:
     """Read the ``include:`` files into ``resources`` (in place); report problems."""
     includes = raw.get("include")
     if not includes:
@@ -144,6 +165,8 @@ def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable) -> list[P
             continue
         for path in matches:
             resolved = path.resolve()
+            if level_path is not None and resolved == level_path.resolve():
+                continue  # a glob such as *.yaml beside the level: the level is no manifest
             if not resolved.is_relative_to(root):
                 problems.append(Problem(f'"{pattern}" resolves outside the level\'s folder '
                                         "(through a link?); refused", ("include", i)))
@@ -173,13 +196,13 @@ def _finish(raw: Any, marks: MarkTable, filename: str | None, base: Path | None,
     if not isinstance(raw, dict):
         raise LevelError([Problem("a level file must be a YAML mapping (format, id, flows …)",
                                   file=filename, line=1, column=1)])
-    problems = _include(raw, base, marks)
+    problems = [*marks.warnings, *_include(raw, base, marks, path)]
     if isinstance(raw.get("resources"), list):
         raw["resources"] = _flatten_lists(raw["resources"])
     try:
         spec = LevelFile.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_validation_problems(exc))
+        problems.extend(validation_problems(exc))
         raise LevelError(locate_problems(problems, raw, marks, filename)) from None
     world, more = build_world(spec, lenient=lenient)
     problems.extend(more)

@@ -222,6 +222,45 @@ def _parse_ip(text: str) -> IPv4Address | None:
         return None
 
 
+def _owner_refs(meta: object) -> list[tuple[str, str]]:
+    """(kind, name) of each ``metadata.ownerReferences`` entry (kept as an unknown field)."""
+    extra = getattr(meta, "model_extra", None) or {}
+    refs = extra.get("ownerReferences")
+    out: list[tuple[str, str]] = []
+    if isinstance(refs, list):
+        for ref in refs:
+            if isinstance(ref, dict) and isinstance(ref.get("kind"), str) and \
+                    isinstance(ref.get("name"), str):
+                out.append((ref["kind"], ref["name"]))
+    return out
+
+
+def _owned_pods(resources: list[AnyResource]) -> dict[str, list[tuple[str, str]]]:
+    """Workload ref → the listed Pods that name it (directly or through a ReplicaSet) as owner.
+
+    Real clusters' output lists a Deployment, its ReplicaSet and its Pods; expanding the
+    workloads as well would invent pods that do not exist.
+    """
+    parent: dict[str, str] = {}
+    for res in resources:
+        if isinstance(res, ReplicaSet):
+            ns = resource_namespace(res) or "default"
+            for kind, name in _owner_refs(res.metadata):
+                if kind == "Deployment":
+                    parent[resource_ref(res)] = f"deployment/{ns}/{name}"
+    owned: dict[str, list[tuple[str, str]]] = {}
+    for res in resources:
+        if not isinstance(res, Pod):
+            continue
+        ns = resource_namespace(res) or "default"
+        for kind, name in _owner_refs(res.metadata):
+            ref = f"{kind.lower()}/{ns}/{name}"
+            owned.setdefault(ref, []).append((ns, res.metadata.name))
+            if ref in parent:
+                owned.setdefault(parent[ref], []).append((ns, res.metadata.name))
+    return owned
+
+
 @dataclass
 class _PodDraft:
     name: str
@@ -334,15 +373,24 @@ class _WorldBuilder:
             pending.append(_PodDraft(name, ns, spec, labels, annotations, node, ready, owner,
                                      pinned, hostname, subdomain, src, loc))
 
+        owned = _owned_pods(resources)
         for i, res in enumerate(resources):
             loc: Loc = ("resources", i)
             if i in self.duplicates:
                 continue
             if isinstance(res, Pod):
-                add(res.metadata.name, resource_namespace(res) or "default", res.spec,
+                ns = resource_namespace(res) or "default"
+                owner = next((ref for ref, pods in owned.items()
+                              if (ns, res.metadata.name) in pods), None)
+                add(res.metadata.name, ns, res.spec,
                     dict(res.metadata.labels), dict(res.metadata.annotations),
-                    res.spec.nodeName, _is_ready(res), None, i, res.status.podIP, loc,
+                    res.spec.nodeName, _is_ready(res), owner, i, res.status.podIP, loc,
                     res.spec.hostname, res.spec.subdomain)
+            elif isinstance(res, (Deployment, ReplicaSet, StatefulSet, DaemonSet)) and \
+                    resource_ref(res) in owned:
+                # Its pods are listed too (``kubectl get all -o yaml``): use those, invent none.
+                self.world.workloads[resource_ref(res)] = tuple(
+                    name for _, name in owned[resource_ref(res)])
             elif isinstance(res, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
                 ns = resource_namespace(res) or "default"
                 spec = res.spec

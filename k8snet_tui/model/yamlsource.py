@@ -11,6 +11,7 @@ large files) and keeps the same marks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,7 @@ class MarkTable:
 
     _entries: dict[int, tuple[Any, Mark, dict[Any, Mark]]] = field(default_factory=dict)
     _keys: dict[int, dict[Any, Mark]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def record(self, container: Any, own: Mark, children: dict[Any, Mark],
                keys: dict[Any, Mark] | None = None) -> None:
@@ -100,8 +102,9 @@ class MarkTable:
                 child = node[part]
             elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
                 child = node[part]
-            elif isinstance(node, dict) and isinstance(part, str) and part[:1].isupper():
-                continue  # a union tag such as "Service": not a key of the data
+            elif isinstance(node, dict) and isinstance(part, str) and (
+                    part[:1].isupper() or part in (node.get("kind"), node.get("op"))):
+                continue  # a union tag such as "Service" or "set": not a key of the data
             else:
                 clean.append(part)
                 node = None
@@ -206,8 +209,52 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
         loader.dispose()
 
 
+_FLOW_PATH = re.compile(
+    r"""([{,]\s*path:[ \t]*)"""  # "path:" as a key of a flow mapping
+    r"""([^'"\s,{}\[\]][^,{}\n]*?\[[^,{}\n]*?)"""  # an unquoted value holding "["
+    r"""(?=\s*[,}])"""
+)
+
+
+def _quote_flow_paths(text: str) -> tuple[str, list[int]]:
+    """Quote ``path:`` values with brackets inside ``{…}`` (1-based lines changed).
+
+    DESIGN.md writes solution steps as ``{op: set, path: spec.ports[0].targetPort}``;
+    strict YAML ends a plain scalar at ``[`` inside a flow mapping, so such a line
+    would not parse. Authors (and tools) copy that example, so it is read as meant.
+    """
+    lines: list[int] = []
+
+    def quote(match: re.Match[str]) -> str:
+        lines.append(text.count("\n", 0, match.start()) + 1)
+        value = match.group(2).rstrip().replace("'", "''")
+        return f"{match.group(1)}'{value}'"
+
+    return _FLOW_PATH.sub(quote, text), lines
+
+
 def read_documents(text: str, filename: str | None, table: MarkTable) -> list[Any]:
     """Every document of a YAML stream as plain values; raises YamlError."""
+    try:
+        return _read_documents(text, filename, table)
+    except YamlError:
+        repaired, lines = _quote_flow_paths(text) if "path:" in text else (text, [])
+        if not lines:
+            raise
+        try:
+            docs = _read_documents(repaired, filename, table)
+        except YamlError:
+            pass
+        else:
+            table.warnings.extend(
+                Problem("a path with [ ] inside { } must be quoted in strict YAML; it was read "
+                        "as if quoted", file=filename, line=line, severity="warning",
+                        code="yaml-quoting") for line in lines)
+            return docs
+        raise
+
+
+def _read_documents(text: str, filename: str | None, table: MarkTable) -> list[Any]:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise YamlError(Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
                                 "refused", file=filename, code="yaml"))

@@ -1,0 +1,246 @@
+"""The ``k8snet-tui`` command: argument parsing, exit codes and output only.
+
+The command line is a public contract (DESIGN.md §5): scripts and CI rely on
+the exit codes (0 as expected, 1 not, 2 invalid input) and on the shape of
+``check --json``. All deciding happens in ``engine`` and ``game``; rendering
+for people lives in ``report``. Bad input is reported as positioned problems on
+stderr with exit 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from k8snet_tui import FORMAT, __version__
+from k8snet_tui.engine.evaluate import Engine, evaluate_level
+from k8snet_tui.game.edits import EditError, apply_edits
+from k8snet_tui.game.packs import is_pack
+from k8snet_tui.game.validate import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_OK,
+    PackReport,
+    validate_path,
+)
+from k8snet_tui.model.flows import RefError, parse_dest, parse_source
+from k8snet_tui.model.level import LevelFile
+from k8snet_tui.model.load import LoadedLevel, load_any, load_level
+from k8snet_tui.model.problems import LevelError, Problem
+from k8snet_tui.report import (
+    make_console,
+    print_problems,
+    render_check,
+    render_level_report,
+    render_pack_report,
+    render_trace,
+)
+
+SCHEMA_ID = "https://k8snet.dev/schema/k8snet-v1.json"
+COMMAND_LINE = "<command line>"
+
+
+class _Invalid(Exception):
+    """Input the command cannot use; carries the problems to print before exit 2."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _play(path: str | None) -> int:
+    """Stand-in for the Textual game until the app lands: replace this function only."""
+    del path
+    print("k8snet-tui: the interactive game is not part of this build yet.\n"
+          "Use the headless commands instead:\n"
+          "  k8snet-tui check LEVEL.yaml       evaluate a level's flows\n"
+          "  k8snet-tui trace PATH FROM TO     trace one flow hop by hop\n"
+          "  k8snet-tui validate PATH          check a level or a pack folder",
+          file=sys.stderr)
+    return EXIT_INVALID
+
+
+# ------------------------------------------------------------------ commands
+
+def _load_level_file(path: str) -> LoadedLevel:
+    p = Path(path)
+    if p.is_dir():
+        hint = "it is a pack: use `k8snet-tui validate` for a whole pack, or name one " \
+            "level file" if is_pack(p) else "name a level file"
+        raise _Invalid([Problem(f"is a folder, not a level file; {hint}", file=path,
+                                code="io")])
+    return load_level(p)
+
+
+def _apply_solution(loaded: LoadedLevel) -> LoadedLevel:
+    puzzle = loaded.spec.puzzle
+    if puzzle is None or not puzzle.solution:
+        raise _Invalid(loaded.locate([Problem(
+            "--solution needs a level with a puzzle.solution", ("puzzle",),
+            code="no-solution")]))
+    try:
+        return apply_edits(loaded, puzzle.solution, enforce_locks=False)
+    except EditError as exc:
+        raise _Invalid(loaded.locate([Problem(f"the solution cannot be applied: {exc}",
+                                              ("puzzle", "solution"), code="edit")])) from None
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    loaded = _load_level_file(args.path)
+    note = None
+    if args.solution:
+        loaded = _apply_solution(loaded)
+        n = len(loaded.spec.puzzle.solution) if loaded.spec.puzzle else 0
+        note = f"after applying its solution: {n} edit{'s' if n != 1 else ''}"
+    result = evaluate_level(loaded)
+    if args.json:
+        out: dict[str, Any] = {
+            "level": result.level_id,
+            "solved": result.solved,
+            "flows": [t.to_json() for t in result.traces],
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print_problems(loaded.warnings, collapse=True)
+        render_check(make_console(), result,
+                     f"{loaded.id} — {loaded.spec.display_title}", note=note)
+    return EXIT_OK if result.solved else EXIT_FAILED
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    for key, text, parse in (("from", args.source, parse_source), ("to", args.dest, parse_dest)):
+        try:
+            parse(text)
+        except RefError as exc:
+            problems.append(Problem(str(exc), (key,), file=COMMAND_LINE, code="ref"))
+    if problems:
+        raise _Invalid(problems)
+    loaded = load_any(args.path)
+    try:
+        trace = Engine(loaded.world).trace(args.source, args.dest)
+    except RefError as exc:
+        raise _Invalid([Problem(str(exc), file=args.path, code="ref")]) from None
+    print_problems(loaded.warnings, collapse=True)
+    render_trace(make_console(), trace, args.path)
+    return EXIT_OK if trace.verdict.value == "allow" else EXIT_FAILED
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    p = Path(args.path)
+    if not p.exists():
+        raise _Invalid([Problem("no such file or folder", file=args.path, code="io")])
+    if p.is_dir() and not is_pack(p):
+        raise _Invalid([Problem("is a folder without pack.yaml: validate takes a level file "
+                                "or a pack folder", file=args.path, code="io")])
+    report = validate_path(p)
+    console = make_console()
+    if isinstance(report, PackReport):
+        print_problems(report.all_problems)
+        render_pack_report(console, report)
+    else:
+        print_problems(report.problems)
+        render_level_report(console, report)
+    return report.exit_code
+
+
+def level_schema() -> dict[str, Any]:
+    """The JSON Schema of the level format, generated from the models (one source)."""
+    schema = LevelFile.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+        "title": f"k8snet-tui level ({FORMAT})",
+    }
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    del args
+    print(json.dumps(level_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_play(args: argparse.Namespace) -> int:
+    return _play(args.path)
+
+
+# -------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="k8snet-tui",
+        description="Learn Kubernetes networking by repairing broken clusters; "
+                    "trace flows through real manifests.",
+        epilog="exit codes: 0 as expected, 1 some flow not as expected, 2 invalid input",
+    )
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__} (level format {FORMAT})")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play a level file or pack folder")
+    play.add_argument("path", metavar="PATH")
+    play.set_defaults(func=_cmd_play)
+
+    check = sub.add_parser("check", help="evaluate every flow of a level",
+                           description="Evaluate every flow of a level. Exit 0 when all "
+                                       "flows are as expected, 1 when some are not, 2 on "
+                                       "invalid input.")
+    check.add_argument("path", metavar="PATH", help="a level file")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--solution", action="store_true",
+                       help="apply the level's puzzle.solution first")
+    check.set_defaults(func=_cmd_check)
+
+    trace = sub.add_parser("trace", help="trace one flow hop by hop",
+                           description="Trace one ad-hoc flow. PATH is a level file or plain "
+                                       "Kubernetes manifests (a file or a folder). Exit 0 "
+                                       "allowed, 1 denied or partial, 2 invalid input.")
+    trace.add_argument("path", metavar="PATH")
+    trace.add_argument("source", metavar="FROM", help="e.g. pod/shop/web, internet")
+    trace.add_argument("dest", metavar="TO", help="e.g. service/shop/api:8080")
+    trace.set_defaults(func=_cmd_trace)
+
+    validate = sub.add_parser("validate", help="check a level or a pack is fit to play",
+                              description="Schema, lint, 'the start state fails a flow' and "
+                                          "'the solution passes every flow' for a level file "
+                                          "or every level of a pack folder. Exit 0 valid, "
+                                          "1 a check failed, 2 invalid input.")
+    validate.add_argument("path", metavar="PATH")
+    validate.set_defaults(func=_cmd_validate)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of the level format")
+    schema.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; returns the exit code instead of exiting (tests call this)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_INVALID
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        return _play(None)
+    try:
+        return func(args)
+    except LevelError as exc:
+        print_problems(exc.problems)
+        return EXIT_INVALID
+    except _Invalid as exc:
+        print_problems(exc.problems)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        # `k8snet-tui schema | head`: the reader left. Point stdout at devnull so the
+        # interpreter's final flush does not print a traceback about it.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED

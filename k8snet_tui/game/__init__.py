@@ -1,0 +1,1 @@
+"""What turns the engine into a game: edits, locks, sessions, packs."""

@@ -1,0 +1,300 @@
+"""Field paths: how edits, locks and hints name one field inside an object.
+
+The grammar is the one Kubernetes users already read in error messages and
+``kubectl explain``: ``spec.ports[0].targetPort``. Two additions make paths
+survive real manifests: a quoted key for map keys that contain dots
+(``metadata.labels["app.kubernetes.io/name"]``) and ``[name=http]`` to pick a
+list item by its ``name`` field, so a level's solution keeps working if the
+author reorders the ports.
+
+Paths address plain JSON data (a model's ``model_dump(mode="json")``), never
+pydantic models: edits change the data and let the model validate the result,
+so there is exactly one place where "is this a valid Service" is decided.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from typing import Any
+
+Segment = str | int
+PathLike = str | Sequence[Segment]
+
+_BARE_KEY = re.compile(r"[^.\[\]\"'\s]+")
+_INDEX = re.compile(r"-?\d+")
+_SELECTOR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
+_MISSING: Any = object()
+
+
+class PathError(ValueError):
+    """A field path that cannot be parsed, or does not fit the object it is used on."""
+
+
+class NameMatch(str):
+    """The ``[name=http]`` segment: the list item whose ``name`` field equals this string.
+
+    It is a ``str`` so a parsed path stays a plain tuple of ``str | int``, but it
+    never compares equal to a map key of the same text: ``ports[name=http]`` and
+    ``ports["http"]`` mean different things.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is NameMatch and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(("NameMatch", str(self)))
+
+    def __repr__(self) -> str:
+        return f"NameMatch({str.__repr__(self)})"
+
+
+def _fail(path: str, pos: int, why: str) -> PathError:
+    return PathError(f'bad field path "{path}": {why} (at character {pos + 1})')
+
+
+def _quoted(path: str, pos: int) -> tuple[str, int]:
+    """Read a quoted string starting at ``pos`` (the quote); a backslash escapes one char."""
+    quote = path[pos]
+    out: list[str] = []
+    i = pos + 1
+    while i < len(path):
+        c = path[i]
+        if c == "\\" and i + 1 < len(path):
+            out.append(path[i + 1])
+            i += 2
+            continue
+        if c == quote:
+            return "".join(out), i + 1
+        out.append(c)
+        i += 1
+    raise _fail(path, pos, "unterminated quoted key")
+
+
+def _bracket(path: str, pos: int) -> tuple[Segment, int]:
+    """Read ``[0]``, ``["key"]`` or ``[name=value]`` starting at ``pos`` (the ``[``)."""
+    i = pos + 1
+    seg: Segment
+    if i < len(path) and path[i] in "\"'":
+        seg, i = _quoted(path, i)
+    elif m := _INDEX.match(path, i):
+        if m.group().startswith("-"):
+            raise _fail(path, i, "list indexes start at 0; negative indexes are not allowed")
+        seg, i = int(m.group()), m.end()
+    elif m := _SELECTOR.match(path, i):
+        if m.group(1) != "name":
+            raise _fail(path, i, f"only [name=…] selects a list item by a field "
+                                 f"(got [{m.group(1)}=…])")
+        i = m.end()
+        if i < len(path) and path[i] in "\"'":
+            value, i = _quoted(path, i)
+        else:
+            end = path.find("]", i)
+            value = path[i:end] if end >= 0 else ""
+            i = end if end >= 0 else len(path)
+        if not value:
+            raise _fail(path, i, "[name=…] needs a name")
+        seg = NameMatch(value)
+    else:
+        raise _fail(path, i, 'expected an index like [0], a quoted key like ["a.b"] or '
+                             "[name=http]")
+    if i >= len(path) or path[i] != "]":
+        raise _fail(path, i, 'missing "]"')
+    return seg, i + 1
+
+
+def parse_path(path: str) -> tuple[Segment, ...]:
+    """``spec.ports[0].targetPort`` → ``("spec", "ports", 0, "targetPort")``."""
+    if not path.strip():
+        raise PathError("the field path is empty")
+    segments: list[Segment] = []
+    pos = 0
+    while True:
+        if path[pos] == "[":
+            seg, pos = _bracket(path, pos)
+            segments.append(seg)
+        else:
+            m = _BARE_KEY.match(path, pos)
+            if m is None:
+                raise _fail(path, pos, f"expected a field name, found {path[pos]!r}")
+            segments.append(m.group())
+            pos = m.end()
+        while pos < len(path) and path[pos] == "[":
+            seg, pos = _bracket(path, pos)
+            segments.append(seg)
+        if pos == len(path):
+            return tuple(segments)
+        if path[pos] != ".":
+            raise _fail(path, pos, f"unexpected {path[pos]!r}; fields are separated by '.'")
+        pos += 1
+        if pos == len(path):
+            raise _fail(path, pos - 1, "the path ends with '.'")
+        if path[pos] in ".[":
+            raise _fail(path, pos, "expected a field name after '.'")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def format_path(path: Sequence[Segment]) -> str:
+    """The inverse of ``parse_path``: segments back to the text a player reads."""
+    out = ""
+    for seg in path:
+        if isinstance(seg, NameMatch):
+            out += f"[name={seg}]" if _BARE_KEY.fullmatch(seg) else f"[name={_quote(seg)}]"
+        elif isinstance(seg, int):
+            out += f"[{seg}]"
+        elif _BARE_KEY.fullmatch(seg):
+            out += f".{seg}" if out else seg
+        else:
+            out += f"[{_quote(seg)}]"
+    return out
+
+
+def _segments(path: PathLike) -> tuple[Segment, ...]:
+    if isinstance(path, str):
+        return parse_path(path)
+    if not path:
+        raise PathError("the field path is empty")
+    return tuple(path)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__} ({value!r})"
+
+
+def _step(container: Any, seg: Segment, where: tuple[Segment, ...]) -> tuple[Any, Segment]:
+    """One step down: (child or _MISSING, the concrete key/index used)."""
+    here = format_path(where) or "the object"
+    if isinstance(seg, NameMatch):
+        if not isinstance(container, list):
+            raise PathError(f"{here} is {_describe(container)}, not a list; "
+                            f"[name={seg}] selects a list item")
+        for i, item in enumerate(container):
+            if isinstance(item, dict) and item.get("name") == str(seg):
+                return item, i
+        names = [str(it.get("name")) for it in container if isinstance(it, dict) and
+                 it.get("name") is not None]
+        known = f" (names: {', '.join(names)})" if names else ""
+        raise PathError(f'{here} has no item named "{seg}"{known}')
+    if isinstance(seg, int):
+        if not isinstance(container, list):
+            raise PathError(f"{here} is {_describe(container)}, not a list; [{seg}] "
+                            "needs a list")
+        return (container[seg] if seg < len(container) else _MISSING), seg
+    if not isinstance(container, dict):
+        raise PathError(f"{here} is {_describe(container)}, not an object with fields")
+    return container.get(seg, _MISSING), seg
+
+
+def resolve_path(obj: Any, path: PathLike) -> tuple[Segment, ...]:
+    """The same path with every ``[name=…]`` replaced by the index it selects now.
+
+    Inverse edits and locks use the concrete form, so undoing a rename of a
+    port still finds the port. Missing fields are fine (the rest is copied
+    as is); a ``[name=…]`` inside a missing list is an error.
+    """
+    out: list[Segment] = []
+    current = obj
+    for seg in _segments(path):
+        if current is _MISSING:
+            if isinstance(seg, NameMatch):
+                raise PathError(f"{format_path(out)} is not set, so it has no item named "
+                                f'"{seg}"')
+            out.append(seg)
+            continue
+        current, concrete = _step(current, seg, tuple(out))
+        out.append(concrete)
+    return tuple(out)
+
+
+def get_path(obj: Any, path: PathLike, default: Any = _MISSING) -> Any:
+    """The value at ``path``; ``default`` (or a PathError) when it is not set."""
+    segs = _segments(path)
+    current = obj
+    for i, seg in enumerate(segs):
+        current, _ = _step(current, seg, segs[:i])
+        if current is _MISSING:
+            if default is not _MISSING:
+                return default
+            raise PathError(f"{format_path(segs[: i + 1])} is not set")
+    return current
+
+
+def _container_for(seg: Segment, where: tuple[Segment, ...]) -> Any:
+    """What to create for a missing parent of ``seg``: a list for [0], else an object."""
+    if isinstance(seg, NameMatch):
+        raise PathError(f"{format_path(where)} is not set, so it has no item named "
+                        f'"{seg}"')
+    if isinstance(seg, int):
+        if seg != 0:
+            raise PathError(f"{format_path(where)} is not set; start a new list at [0]")
+        return []
+    return {}
+
+
+def _set(container: Any, segs: tuple[Segment, ...], done: tuple[Segment, ...],
+         value: Any) -> Any:
+    child, key = _step(container, segs[0], done)
+    if isinstance(container, list) and isinstance(key, int) and key > len(container):
+        raise PathError(f"{format_path(done) or 'the list'} has {len(container)} item(s); "
+                        f"[{key}] is out of range (use [{len(container)}] to append)")
+    if len(segs) == 1:
+        new_child = value
+    else:
+        if child is _MISSING:
+            child = _container_for(segs[1], (*done, key))
+        new_child = _set(child, segs[1:], (*done, key), value)
+    if isinstance(container, list):
+        assert isinstance(key, int)
+        return [*container[:key], new_child, *container[key + 1:]]
+    return {**container, key: new_child}
+
+
+def set_path(obj: Any, path: PathLike, value: Any) -> Any:
+    """A copy of ``obj`` with ``path`` set to ``value``; ``obj`` is never changed.
+
+    Missing parents are created (an object, or a list when the next segment is
+    ``[0]``); an index equal to a list's length appends.
+    """
+    return _set(obj, _segments(path), (), copy.deepcopy(value))
+
+
+def _unset(container: Any, segs: tuple[Segment, ...], done: tuple[Segment, ...]) -> Any:
+    seg = segs[0]
+    child, key = _step(container, seg, done)
+    if child is _MISSING:
+        raise PathError(f"{format_path((*done, key))} is not set")
+    if len(segs) > 1:
+        new_child = _unset(child, segs[1:], (*done, key))
+        if isinstance(container, list):
+            assert isinstance(key, int)
+            return [*container[:key], new_child, *container[key + 1:]]
+        return {**container, key: new_child}
+    if isinstance(container, list):
+        assert isinstance(key, int)
+        return [*container[:key], *container[key + 1:]]
+    return {k: v for k, v in container.items() if k != key}
+
+
+def unset_path(obj: Any, path: PathLike) -> Any:
+    """A copy of ``obj`` without ``path`` (a list item is removed, later items shift)."""
+    return _unset(obj, _segments(path), ())
+
+
+def is_prefix(prefix: Sequence[Segment], path: Sequence[Segment]) -> bool:
+    """Segment-wise prefix: ``spec.ports`` covers ``spec.ports[0]``, ``spec.port`` does not."""
+    return len(prefix) <= len(path) and tuple(path[: len(prefix)]) == tuple(prefix)

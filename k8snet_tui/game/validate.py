@@ -1,0 +1,275 @@
+"""``validate``: is a level (or a whole pack) fit to be played?
+
+A level can be well-formed and still be a bad puzzle: already solved at the
+start, unsolvable by its own solution, or with a par nobody can reach. Level
+authors need all of that answered in one run, so everything here returns
+reports (data) instead of stopping at the first problem; the CLI prints them
+and picks the exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from k8snet_tui.engine.evaluate import CheckResult, evaluate_level
+from k8snet_tui.engine.trace import Trace
+from k8snet_tui.game.edits import EditError, apply_edit, apply_edits
+from k8snet_tui.game.locks import original_refs, refusal
+from k8snet_tui.game.packs import Pack, is_pack, load_pack, unlisted_level_files
+from k8snet_tui.model.load import LoadedLevel, load_level
+from k8snet_tui.model.problems import LevelError, Problem, errors_only, sort_problems
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INVALID = 2
+
+CHECK_SCHEMA = "schema and world"
+CHECK_START = "start state fails at least one flow"
+CHECK_SOLUTION = "the puzzle's solution passes every flow"
+CHECK_PAR = "par is reachable"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claim about a level, verified or refuted, with the evidence in words."""
+
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass
+class LevelReport:
+    """Everything ``validate`` found out about one level file."""
+
+    path: Path
+    level_id: str | None = None
+    title: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_only(self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [c for c in self.checks if not c.passed]
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_INVALID
+        return EXIT_FAILED if self.failed_checks else EXIT_OK
+
+
+@dataclass
+class PackReport:
+    """A pack's own problems plus the report of every level it lists."""
+
+    path: Path
+    pack_id: str | None = None
+    title: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    levels: list[LevelReport] = field(default_factory=list)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return sort_problems([*self.problems, *(p for lvl in self.levels for p in lvl.problems)])
+
+    @property
+    def exit_code(self) -> int:
+        codes = [lvl.exit_code for lvl in self.levels]
+        if errors_only(self.problems):
+            codes.append(EXIT_INVALID)
+        return max(codes, default=EXIT_OK)
+
+
+def _flow_summary(trace: Trace) -> str:
+    got = trace.verdict.value
+    why = f" ({trace.reason.value})" if trace.reason is not None else ""
+    return f'"{trace.name}" is {got}{why}, expected {trace.expect}'
+
+
+def _failing(result: CheckResult) -> list[Trace]:
+    return [t for t in result.traces if not t.ok]
+
+
+def _start_check(loaded: LoadedLevel) -> Check:
+    if not loaded.spec.flows:
+        return Check(CHECK_START, False, "the level has no flows, so there is nothing to fix")
+    result = evaluate_level(loaded)
+    failing = _failing(result)
+    total = len(result.traces)
+    if not failing:
+        return Check(CHECK_START, False,
+                     f"all {total} flows already behave as expected: the puzzle starts solved")
+    names = "; ".join(_flow_summary(t) for t in failing)
+    return Check(CHECK_START, True, f"{len(failing)} of {total} failing: {names}")
+
+
+def _edit_label(index: int, edit: object) -> str:
+    op = getattr(edit, "op", "?")
+    ref = getattr(edit, "ref", None)
+    return f"solution[{index}] ({op} {ref})" if ref else f"solution[{index}] ({op})"
+
+
+def _solution_check(loaded: LoadedLevel) -> Check:
+    puzzle = loaded.spec.puzzle
+    assert puzzle is not None
+    if not puzzle.solution:
+        return Check(CHECK_SOLUTION, False, "the puzzle has no solution to verify")
+    try:
+        solved = apply_edits(loaded, puzzle.solution, enforce_locks=False)
+    except EditError as exc:
+        return Check(CHECK_SOLUTION, False, f"cannot be applied: {exc.reason}")
+    result = evaluate_level(solved)
+    failing = _failing(result)
+    if failing:
+        names = "; ".join(_flow_summary(t) for t in failing)
+        return Check(CHECK_SOLUTION, False,
+                     f"{len(failing)} of {len(result.traces)} flows still fail: {names}")
+    n = len(puzzle.solution)
+    return Check(CHECK_SOLUTION, True,
+                 f"all {len(result.traces)} flows as expected after {n} "
+                 f"edit{'s' if n != 1 else ''}")
+
+
+def _par_check(loaded: LoadedLevel) -> Check | None:
+    puzzle = loaded.spec.puzzle
+    assert puzzle is not None
+    if puzzle.par is None or not puzzle.solution:
+        return None
+    n = len(puzzle.solution)
+    if puzzle.par > n:
+        return Check(CHECK_PAR, False, f"par {puzzle.par} is more than the {n} edits of the "
+                     "known solution: lower par to at most that")
+    return Check(CHECK_PAR, True, f"par {puzzle.par} ≤ {n} solution edits")
+
+
+def _lock_warnings(loaded: LoadedLevel) -> list[Problem]:
+    """Solution edits a player could not make: the level's own locks refuse them.
+
+    Each edit is judged on the state the earlier edits produced, with the
+    objects of the level as opened counted as original, so an edit of an object
+    the solution itself created is judged as the game would judge it.
+    """
+    puzzle = loaded.spec.puzzle
+    assert puzzle is not None
+    original = original_refs(loaded)
+    problems: list[Problem] = []
+    state = loaded
+    for i, edit in enumerate(puzzle.solution):
+        reason = refusal(state, edit, original=original)
+        if reason is not None:
+            problems.append(Problem(f"{_edit_label(i, edit)} is refused by the level's own "
+                                    f"locks, so a player cannot make it: {reason}",
+                                    ("puzzle", "solution", i), "warning", code="locked"))
+        try:
+            state = apply_edit(state, edit, enforce_locks=False)
+        except EditError:
+            break  # the solution check reports it
+    return problems
+
+
+def _lint(loaded: LoadedLevel) -> list[Problem]:
+    """Cheap authoring mistakes that do not make the level unplayable."""
+    spec = loaded.spec
+    out: list[Problem] = []
+
+    def warn(message: str, *loc: str | int) -> None:
+        out.append(Problem(message, tuple(loc), "warning", code="lint"))
+
+    if spec.puzzle is None:
+        if not spec.flows:
+            warn("the level has no flows: nothing to check", "flows")
+        return out
+    if not spec.briefing.strip():
+        warn("the puzzle has no briefing: the player is not told what is wrong", "briefing")
+    if not spec.puzzle.hints:
+        warn("the puzzle has no hints", "puzzle")
+    if spec.puzzle.par is None:
+        warn("the puzzle has no par, so it cannot be scored", "puzzle")
+    return out
+
+
+def validate_loaded(loaded: LoadedLevel) -> LevelReport:
+    """Checks on a level that loaded: the puzzle claims, plus lint."""
+    path = loaded.path or Path(loaded.id)
+    report = LevelReport(path, loaded.id, loaded.spec.display_title)
+    warnings = list(loaded.warnings) + loaded.locate(_lint(loaded))
+    n_warn = len(warnings)
+    report.checks.append(Check(CHECK_SCHEMA, True, "no errors" if not n_warn else
+                               f"no errors, {n_warn} warning{'s' if n_warn != 1 else ''}"))
+    if loaded.spec.puzzle is None:
+        report.notes.append("no puzzle section: a sandbox scenario, so only the format is "
+                            "checked")
+        report.problems = sort_problems(warnings)
+        return report
+    report.checks.append(_start_check(loaded))
+    report.checks.append(_solution_check(loaded))
+    par = _par_check(loaded)
+    if par is not None:
+        report.checks.append(par)
+    warnings.extend(loaded.locate(_lock_warnings(loaded)))
+    report.problems = sort_problems(warnings)
+    return report
+
+
+def validate_level(path: str | Path) -> LevelReport:
+    """Validate one level file; never raises for bad input."""
+    p = Path(path)
+    try:
+        loaded = load_level(p)
+    except LevelError as exc:
+        errors = exc.errors
+        return LevelReport(p, problems=sort_problems(exc.problems),
+                           checks=[Check(CHECK_SCHEMA, False,
+                                         f"{len(errors)} error{'s' if len(errors) != 1 else ''}")])
+    return validate_loaded(loaded)
+
+
+def _duplicate_ids(pack: Pack, levels: list[LevelReport]) -> list[Problem]:
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for entry, report in zip(pack.levels, levels, strict=True):
+        if report.level_id is None:
+            continue
+        if report.level_id in first:
+            problems.append(Problem(
+                f'level id "{report.level_id}" of "{entry.file}" is also the id of '
+                f'"{first[report.level_id]}"; ids must be unique in a pack',
+                entry.loc, code="pack"))
+        else:
+            first[report.level_id] = entry.file
+    return problems
+
+
+def validate_pack(path: str | Path) -> PackReport:
+    """Validate a pack folder and every level it lists, reporting all problems at once."""
+    p = Path(path)
+    try:
+        pack = load_pack(p)
+    except LevelError as exc:
+        return PackReport(p, problems=sort_problems(exc.problems))
+    report = PackReport(p, pack.id, pack.spec.title, list(pack.problems))
+    report.levels = [validate_level(entry.path) for entry in pack.levels]
+    report.problems.extend(pack.locate(_duplicate_ids(pack, report.levels)))
+    for extra in unlisted_level_files(pack):
+        rel = extra.relative_to(pack.path)
+        report.problems.append(Problem(
+            f'"{rel}" looks like a level but {pack.pack_file.name} does not list it',
+            severity="warning", file=str(extra), line=1, column=1, code="unlisted"))
+    report.problems = sort_problems(report.problems)
+    return report
+
+
+def validate_path(path: str | Path) -> LevelReport | PackReport:
+    """A pack folder (it has pack.yaml) or a level file."""
+    return validate_pack(path) if is_pack(path) else validate_level(path)

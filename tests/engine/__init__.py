@@ -1,0 +1,1 @@
+"""Engine conformance tests, written from SEMANTICS.md, DESIGN.md and the Kubernetes docs."""
