@@ -21,7 +21,7 @@ from typing import Any
 from k8snet_tui import FORMAT, __version__
 from k8snet_tui.engine.evaluate import Engine, evaluate_level
 from k8snet_tui.game.edits import EditError, apply_edits
-from k8snet_tui.game.packs import is_pack
+from k8snet_tui.game.packs import PACK_FILE, is_pack
 from k8snet_tui.game.validate import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -30,9 +30,9 @@ from k8snet_tui.game.validate import (
     validate_path,
 )
 from k8snet_tui.model.flows import RefError, parse_dest, parse_source
-from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.load import LoadedLevel, load_any, load_level
 from k8snet_tui.model.problems import LevelError, Problem
+from k8snet_tui.model.schema import level_schema, pack_schema
 from k8snet_tui.report import (
     make_console,
     print_problems,
@@ -42,7 +42,6 @@ from k8snet_tui.report import (
     render_trace,
 )
 
-SCHEMA_ID = "https://k8snet.dev/schema/k8snet-v1.json"
 COMMAND_LINE = "<command line>"
 
 
@@ -55,15 +54,20 @@ class _Invalid(Exception):
 
 
 def _play(path: str | None) -> int:
-    """Stand-in for the Textual game until the app lands: replace this function only."""
-    del path
-    print("k8snet-tui: the interactive game is not part of this build yet.\n"
-          "Use the headless commands instead:\n"
-          "  k8snet-tui check LEVEL.yaml       evaluate a level's flows\n"
-          "  k8snet-tui trace PATH FROM TO     trace one flow hop by hop\n"
-          "  k8snet-tui validate PATH          check a level or a pack folder",
-          file=sys.stderr)
-    return EXIT_INVALID
+    """Start the Textual game (imported here so headless commands never load Textual)."""
+    paths: list[Path] = []
+    if path is not None:
+        target = Path(path)
+        if not target.exists():
+            raise _Invalid([Problem("no such file or folder", file=path, code="io")])
+        if target.is_dir() and not is_pack(target):
+            raise _Invalid([Problem(f"is a folder without {PACK_FILE}: name a level file or a "
+                                    "pack folder", file=path, code="io")])
+        paths.append(target)
+    from k8snet_tui.app.app import make_app
+
+    make_app(paths).run()
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------ commands
@@ -150,20 +154,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def level_schema() -> dict[str, Any]:
-    """The JSON Schema of the level format, generated from the models (one source)."""
-    schema = LevelFile.model_json_schema(by_alias=True)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
-        **schema,
-        "title": f"k8snet-tui level ({FORMAT})",
-    }
-
-
 def _cmd_schema(args: argparse.Namespace) -> int:
-    del args
-    print(json.dumps(level_schema(), indent=2, ensure_ascii=False))
+    schema = pack_schema() if args.pack else level_schema()
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -216,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_cmd_validate)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of the level format")
+    schema.add_argument("--pack", action="store_true",
+                        help="the schema of pack.yaml instead of a level file")
     schema.set_defaults(func=_cmd_schema)
     return parser
 

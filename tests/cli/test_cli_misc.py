@@ -37,14 +37,14 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "PATH" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv", [[], ["play", "levels"]])
-def test_game_is_not_in_this_build_yet_and_says_what_to_use(
-        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert "not part of this build" in err
-    assert "check" in err
-    assert "validate" in err
+@pytest.mark.parametrize(("target", "complaint"), [
+    ("no/such/level.yaml", "no such file or folder"),
+    ("", "without pack.yaml"),  # the temporary folder itself: no pack.yaml in it
+])
+def test_play_refuses_a_path_it_cannot_play_without_starting_the_app(
+        target: str, complaint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["play", str(tmp_path / target)]) == 2
+    assert complaint in capsys.readouterr().err
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,1 @@
+"""The Textual game. It renders state and sends edits; it never decides networking."""

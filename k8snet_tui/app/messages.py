@@ -1,0 +1,42 @@
+"""Messages that connect widgets to the screen that owns them.
+
+Widgets never reach into siblings: they post one of these, the level screen
+applies it to the session and pushes the new state down (STYLE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from k8snet_tui.model.edits import AnyEdit
+
+
+@dataclass
+class EditRequested(Message):
+    """The player asked for one edit (a quick action, the YAML editor, the palette)."""
+
+    edit: AnyEdit
+
+
+@dataclass
+class FlowChosen(Message):
+    """A flow was selected in the checklist (index into the level's flows)."""
+
+    index: int
+
+
+@dataclass
+class ObjectChosen(Message):
+    """An object was selected in the object tree or on the map (``kind/ns/name``)."""
+
+    ref: str
+
+
+@dataclass
+class LevelChosen(Message):
+    """A level was picked on the level-select screen."""
+
+    pack_id: str
+    level_index: int

@@ -1,0 +1,260 @@
+"""The level screen: flows and objects on the left, map / trace / editor / briefing tabs.
+
+The screen owns the ``Session``. Widgets post messages (an edit, a flow or an
+object chosen); the screen applies edits to the session and pushes the new
+state down to every widget. It never decides anything about networking.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
+
+from k8snet_tui.app.messages import EditRequested, FlowChosen, ObjectChosen
+from k8snet_tui.app.widgets.cluster_map import ClusterMap
+from k8snet_tui.app.widgets.flow_list import FlowList
+from k8snet_tui.app.widgets.inspector import Inspector
+from k8snet_tui.app.widgets.object_tree import ObjectTree
+from k8snet_tui.app.widgets.trace_view import TraceView
+from k8snet_tui.engine.trace import Trace
+from k8snet_tui.game.catalog import LevelEntry, PackEntry
+from k8snet_tui.game.edits import EditError, describe_edit
+from k8snet_tui.game.session import Session
+
+if TYPE_CHECKING:
+    from k8snet_tui.app.app import K8snetApp
+
+
+class LevelScreen(Screen[None]):
+    CSS_PATH = "level.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("z", "undo", "Undo"),
+        Binding("y", "redo", "Redo"),
+        Binding("R", "reset", "Reset"),
+        Binding("h", "hint", "Hint"),
+        Binding("n", "next_failing", "Next ✗"),
+        Binding("b", "briefing", "Briefing"),
+        Binding("escape", "back", "Levels"),
+        Binding("1", "tab('map')", "Map", show=False),
+        Binding("2", "tab('trace')", "Trace", show=False),
+        Binding("3", "tab('edit')", "Edit", show=False),
+        Binding("4", "tab('brief')", "Briefing tab", show=False),
+    ]
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Undo", "undo", "Take back the last edit"),
+        ("Redo", "redo", "Apply the edit you took back"),
+        ("Reset level", "reset", "Back to the broken cluster you started with"),
+        ("Hint", "hint", "Reveal the next hint (costs a star)"),
+        ("Briefing", "briefing", "Read the level's briefing again"),
+        ("Next failing flow", "next_failing", "Select the next flow that is not right yet"),
+        ("Back to level select", "back", "Leave the level (your edits are saved)"),
+    ]
+
+    def __init__(self, session: Session, pack: PackEntry, entry: LevelEntry) -> None:
+        super().__init__()
+        self.session = session
+        self.pack = pack
+        self.entry = entry
+        self.selected_flow = self._first_failing()
+        self.selected_ref: str | None = None
+        self.last_error: str | None = None
+        self._debriefed = session.solved
+
+    @property
+    def game(self) -> K8snetApp:
+        from k8snet_tui.app.app import K8snetApp
+
+        app = self.app
+        assert isinstance(app, K8snetApp)
+        return app
+
+    # -------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        spec = self.session.level.spec
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="side"):
+                yield Static(id="status")
+                yield FlowList(id="flows")
+                yield ObjectTree("Cluster", id="objects")
+            with TabbedContent(id="tabs", initial="map"):
+                with TabPane("Map [1]", id="map"), VerticalScroll(id="map-scroll"):
+                    yield ClusterMap(id="cluster-map")
+                with TabPane("Trace [2]", id="trace"):
+                    yield TraceView(id="trace-view")
+                with TabPane("Edit [3]", id="edit"):
+                    yield Inspector(id="inspector")
+                with TabPane("Briefing [4]", id="brief"), VerticalScroll():
+                    yield Markdown(spec.briefing or "_No briefing._", id="briefing")
+                    yield Static(id="hints")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"{self.pack.title} · {self.entry.title}"
+        self.sub_title = self.entry.chapter
+        self.refresh_state()
+        if not self.session.edits:
+            self.action_briefing()
+
+    # ----------------------------------------------------------- rendering
+    def _first_failing(self) -> int:
+        traces = self.session.result.traces
+        return next((i for i, t in enumerate(traces) if not t.ok), 0)
+
+    @property
+    def trace(self) -> Trace | None:
+        traces = self.session.result.traces
+        if not traces:
+            return None
+        self.selected_flow = min(self.selected_flow, len(traces) - 1)
+        return traces[self.selected_flow]
+
+    def status_text(self) -> str:
+        s = self.session
+        traces = s.result.traces
+        ok = sum(t.ok for t in traces)
+        score = s.score()
+        par = f" (par {score.par})" if score.par is not None else ""
+        state = "SOLVED ✓" if s.solved else f"{ok}/{len(traces)} flows right"
+        return (f"{state}\n{score.edits} edit{'s' * (score.edits != 1)}{par} · "
+                f"{score.hints} hint{'s' * (score.hints != 1)}")
+
+    def refresh_state(self) -> None:
+        """Push the session's state down to every widget."""
+        s = self.session
+        self.query_one("#status", Static).update(self.status_text())
+        self.query_one(FlowList).show(s.result.traces, self.selected_flow)
+        self.query_one(TraceView).show(self.trace)
+        self.query_one(ClusterMap).show(s.level.world, self.trace)
+        self.query_one(ObjectTree).show(s.level, s.editable)
+        self._show_inspector()
+        hints = s.shown_hints()
+        self.query_one("#hints", Static).update(
+            "\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)) if hints else "")
+
+    def _show_inspector(self) -> None:
+        s = self.session
+        puzzle = s.level.spec.puzzle
+        create = list(puzzle.create) if puzzle else ["*"]
+        delete = list(puzzle.delete) if puzzle else ["*"]
+        editable = s.editable(self.selected_ref) if self.selected_ref else None
+        self.query_one(Inspector).show(s.level, self.selected_ref, editable, create, delete)
+
+    # ------------------------------------------------------------ messages
+    def on_flow_chosen(self, message: FlowChosen) -> None:
+        message.stop()
+        self.choose_flow(message.index, switch=False)
+
+    def choose_flow(self, index: int, *, switch: bool = True) -> None:
+        self.selected_flow = index
+        self.query_one(FlowList).show(self.session.result.traces, index)
+        self.query_one(TraceView).show(self.trace)
+        self.query_one(ClusterMap).show(self.session.level.world, self.trace)
+        if switch:
+            self.query_one(TabbedContent).active = "trace"
+
+    def on_object_chosen(self, message: ObjectChosen) -> None:
+        message.stop()
+        self.selected_ref = message.ref
+        self._show_inspector()
+        self.query_one(TabbedContent).active = "edit"
+
+    def on_edit_requested(self, message: EditRequested) -> None:
+        message.stop()
+        self.apply_edit(message)
+
+    def apply_edit(self, message: EditRequested) -> None:
+        try:
+            self.session.apply(message.edit)
+        except EditError as exc:
+            self.last_error = exc.reason
+            self.query_one(Inspector).show_error(exc.reason)
+            self.notify(exc.reason, title="Edit refused", severity="error")
+            return
+        self.last_error = None
+        self.notify(describe_edit(message.edit), title="Applied")
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.refresh_state()
+        self.game.record_progress(self.entry, self.session)
+        if self.session.solved and not self._debriefed:
+            self._debriefed = True
+            self.game.record_solved(self.entry, self.session)
+            self.show_debrief()
+        elif not self.session.solved:
+            self._debriefed = False
+
+    def show_debrief(self) -> None:
+        from k8snet_tui.app.screens.debrief import DebriefScreen
+
+        s = self.session
+        screen = DebriefScreen(self.entry.title, s.level.spec.debrief, s.score(), s.kubectl(),
+                               s.describe_edits(), self.pack.next_after(self.entry) is not None)
+
+        def done(choice: str | None) -> None:
+            if choice == "next":
+                self.game.open_next(self.pack, self.entry)
+            elif choice == "replay":
+                self.action_reset()
+            elif choice == "select":
+                self.game.show_level_select()
+
+        self.app.push_screen(screen, done)
+
+    # ------------------------------------------------------------- actions
+    def action_undo(self) -> None:
+        if self.session.undo() is None:
+            self.notify("Nothing to undo.")
+            return
+        self._after_change()
+
+    def action_redo(self) -> None:
+        if self.session.redo() is None:
+            self.notify("Nothing to redo.")
+            return
+        self._after_change()
+
+    def action_reset(self) -> None:
+        self.session.reset()
+        self.selected_flow = self._first_failing()
+        self.notify("Level reset to its starting state.")
+        self._after_change()
+
+    def action_hint(self) -> None:
+        hint = self.session.next_hint()
+        if hint is None:
+            self.notify("No more hints: the trace of the failing flow says the rest.")
+            return
+        self.notify(hint, title=f"Hint {self.session.hints_used}", timeout=20)
+        self.refresh_state()
+        self.game.record_progress(self.entry, self.session)
+
+    def action_next_failing(self) -> None:
+        traces = self.session.result.traces
+        n = len(traces)
+        for step in range(1, n + 1):
+            i = (self.selected_flow + step) % n
+            if not traces[i].ok:
+                self.choose_flow(i)
+                return
+        self.notify("Every flow is right.")
+
+    def action_briefing(self) -> None:
+        from k8snet_tui.app.screens.briefing import BriefingScreen
+
+        spec = self.session.level.spec
+        self.app.push_screen(BriefingScreen(spec.display_title, spec.briefing,
+                                            self.session.shown_hints()))
+
+    def action_back(self) -> None:
+        self.game.record_progress(self.entry, self.session)
+        self.game.show_level_select()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab

@@ -1,0 +1,72 @@
+"""Hints in tiers: the level author's own first, then ones the engine derives.
+
+Derived hints walk down from vague to precise on the first failing flow:
+which flow fails, at which layer it dies, then the object and field to blame.
+They come from the same trace the player sees, so they can never disagree
+with the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from k8snet_tui.engine.trace import REASON_DOCS, Trace
+
+LAYERS = {
+    "NO_ROUTE": "routing between nodes (route tables, the gateway)",
+    "ROUTE_LOOP": "routing between nodes (route tables)",
+    "NO_RETURN_ROUTE": "the reply's way back (the destination node's route table)",
+    "NOT_LISTENING": "the destination pod's declared container ports",
+    "PORT_CONFLICT": "the containers inside one pod",
+    "NO_ENDPOINTS": "the Service's endpoints",
+    "SELECTOR_MISMATCH": "the Service selector and pod labels",
+    "TARGET_PORT_MISMATCH": "the Service ports (port → targetPort)",
+    "NOT_READY": "pod readiness",
+    "NO_SERVICE_PORT": "the Service ports",
+    "POLICY_DENIED_EGRESS": "NetworkPolicy, on the sending pod's side (egress)",
+    "POLICY_DENIED_INGRESS": "NetworkPolicy, on the receiving pod's side (ingress)",
+    "NOT_EXPOSED": "how the Service is exposed outside the cluster",
+    "LB_PENDING": "the LoadBalancer and its external address",
+    "NODEPORT_OUT_OF_RANGE": "NodePorts and their range",
+    "NO_LOCAL_ENDPOINT": "traffic policies (externalTrafficPolicy / internalTrafficPolicy)",
+    "SOURCE_RANGE_DENIED": "loadBalancerSourceRanges",
+    "INGRESS_NO_CONTROLLER": "the ingress controller and how it is exposed",
+    "INGRESS_CLASS_MISMATCH": "Ingress classes",
+    "INGRESS_NO_RULE": "Ingress rules (host and path)",
+    "INGRESS_BACKEND_MISSING": "the Ingress backend (Service name and port)",
+    "DNS_NXDOMAIN": "DNS names",
+    "DNS_UNREACHABLE": "the path to cluster DNS (kube-dns, UDP 53)",
+    "NO_SNAT": "masquerade (SNAT) on the node",
+}
+
+
+def derived_hints(traces: Sequence[Trace]) -> list[str]:
+    """Engine hints for the first flow that does not yet meet its expectation."""
+    failing = next((t for t in traces if not t.ok), None)
+    if failing is None:
+        return []
+    if failing.expect == "deny":
+        hop = next((h for h in failing.hops if h.verdict == "pass" and h.ref), None)
+        return [
+            f'"{failing.name}" must be blocked, but it gets through.',
+            "Something lets it pass"
+            + (f" at {hop.where}" if hop is not None else "")
+            + ": a fix that opens everything is not a fix.",
+            f"Trace it: {failing.detail}",
+        ]
+    hints = [f'"{failing.name}" does not get through yet ({failing.verdict.value}).']
+    if failing.reason is not None:
+        layer = LAYERS.get(failing.reason.value, failing.reason.value)
+        hop = failing.failing_hop
+        where = f" at {hop.where}" if hop is not None else ""
+        hints.append(f"It dies{where}. Look at {layer}. "
+                     f"{REASON_DOCS[failing.reason]}")
+    if failing.blame is not None:
+        field = f", field {failing.blame.field}" if failing.blame.field else ""
+        hints.append(f"The object to change is {failing.blame.ref}{field}. {failing.detail}")
+    return hints
+
+
+def hint_tiers(level_hints: Sequence[str], traces: Sequence[Trace]) -> list[str]:
+    """Every hint available now, vague to precise."""
+    return [*level_hints, *derived_hints(traces)]

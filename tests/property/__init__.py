@@ -1,0 +1,1 @@
+"""Property tests: random levels from the synthetic generator."""
