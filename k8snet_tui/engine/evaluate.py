@@ -15,7 +15,7 @@ from ipaddress import IPv4Address
 from typing import Literal
 
 from k8snet_tui.engine.dns import Answer, resolve
-from k8snet_tui.engine.ingress import class_of, match_request, served_by
+from k8snet_tui.engine.ingress import class_of, controller_match, match_request, served_by
 from k8snet_tui.engine.policy import egress_decision, ingress_decision
 from k8snet_tui.engine.routing import route_to
 from k8snet_tui.engine.services import (
@@ -863,7 +863,7 @@ class _Run:
                            Reason.INGRESS_NO_CONTROLLER, blame)]
         choice = exposed[0]
         for ctrl, svc, sp in exposed:
-            if match_request(topo, served_by(topo, ctrl), host, path) is not None:
+            if controller_match(topo, ctrl, host, path) is not None:
                 choice = (ctrl, svc, sp)
                 break
         ctrl, svc, sp = choice
@@ -894,6 +894,17 @@ class _Run:
 
     def controller_services(self, ctrl: Controller, scheme: str,
                             explicit: int | str | None) -> list[tuple[ServiceInfo, SvcPort]]:
+        """Services exposing a controller's ``scheme`` port (memoised per topology)."""
+        key = ("controller_services", ctrl.class_name, scheme, explicit)
+        cached = self.topo.memo.get(key)
+        if cached is None:
+            cached = self._controller_services(ctrl, scheme, explicit)
+            self.topo.memo[key] = cached
+        result: list[tuple[ServiceInfo, SvcPort]] = cached
+        return result
+
+    def _controller_services(self, ctrl: Controller, scheme: str,
+                             explicit: int | str | None) -> list[tuple[ServiceInfo, SvcPort]]:
         keys = {p.key for p in ctrl.pods}
         out: list[tuple[ServiceInfo, SvcPort]] = []
         for svc in self.topo.world.services:
@@ -917,7 +928,7 @@ class _Run:
         topo = self.topo
         where = f"ingress controller {pod.namespace}/{pod.name}"
         served = served_by(topo, ctrl)
-        match = match_request(topo, served, host, path)
+        match = controller_match(topo, ctrl, host, path)
         if match is None:
             others = [x for x in topo.world.ingresses if x not in served]
             stray = match_request(topo, others, host, path)

@@ -30,7 +30,14 @@ def class_of(topo: Topology, ing: Ingress) -> str | None:
 
 
 def served_by(topo: Topology, ctrl: Controller) -> list[Placed[Ingress]]:
-    return [p for p in topo.world.ingresses if class_of(topo, p.obj) == ctrl.class_name]
+    """The Ingresses a controller serves (memoised per topology)."""
+    key = ("served_by", ctrl.class_name)
+    cached = topo.memo.get(key)
+    if cached is None:
+        cached = [p for p in topo.world.ingresses if class_of(topo, p.obj) == ctrl.class_name]
+        topo.memo[key] = cached
+    result: list[Placed[Ingress]] = cached
+    return result
 
 
 def host_matches(rule_host: str | None, host: str) -> bool:
@@ -110,3 +117,12 @@ def match_request(topo: Topology, ingresses: Sequence[Placed[Ingress]], host: st
                          f"no rule matches; defaultBackend of Ingress {placed.namespace}/"
                          f"{placed.name}", default=True)
     return None
+
+
+def controller_match(topo: Topology, ctrl: Controller, host: str, path: str) -> Match | None:
+    """``match_request`` over the Ingresses ``ctrl`` serves (memoised per topology)."""
+    key = ("controller_match", ctrl.class_name, host, path)
+    if key not in topo.memo:
+        topo.memo[key] = match_request(topo, served_by(topo, ctrl), host, path)
+    result: Match | None = topo.memo[key]
+    return result

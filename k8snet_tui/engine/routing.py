@@ -51,7 +51,20 @@ def _is_cluster_range(topo: Topology, ip: IPv4Address) -> bool:
 
 
 def route_to(topo: Topology, start: Node, dst: IPv4Address, *, what: str = "packet") -> Arrival:
-    """Route ``dst`` starting at ``start``'s routing table, hop by hop."""
+    """Route ``dst`` starting at ``start``'s routing table, hop by hop.
+
+    Memoised per topology: the answer depends only on the tables, and every flow
+    through a Service asks the same few questions (request and reply per endpoint).
+    """
+    key = (start.name, dst, what)
+    cached = topo.route_cache.get(key)
+    if cached is None:
+        cached = _route(topo, start, dst, what)
+        topo.route_cache[key] = cached
+    return cached
+
+
+def _route(topo: Topology, start: Node, dst: IPv4Address, what: str) -> Arrival:
     cluster = topo.cluster
     hops: list[Hop] = []
     node = start

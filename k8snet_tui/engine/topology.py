@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from ipaddress import IPv4Address
 
 from k8snet_tui.model.cluster import Cluster, Node
@@ -77,6 +78,8 @@ class Topology:
     host_ports: dict[tuple[str, int, str], tuple[PodInfo, int]] = field(default_factory=dict)
     kube_dns: ServiceInfo | None = None
     _owner_cache: dict[IPv4Address, Node | None] = field(default_factory=dict)
+    route_cache: dict[tuple[str, IPv4Address, str], Any] = field(default_factory=dict)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _endpoint_cache: dict[object, object] = field(default_factory=dict)
 
     # ------------------------------------------------------------- queries

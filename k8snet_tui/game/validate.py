@@ -9,16 +9,20 @@ and picks the exit code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 
 from k8snet_tui.engine.evaluate import CheckResult, evaluate_level
 from k8snet_tui.engine.trace import Trace
-from k8snet_tui.game.edits import EditError, apply_edit, apply_edits
+from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref
 from k8snet_tui.game.locks import original_refs, refusal
 from k8snet_tui.game.packs import Pack, is_pack, load_pack, unlisted_level_files
+from k8snet_tui.model.edits import AnyEdit
 from k8snet_tui.model.load import LoadedLevel, load_level
 from k8snet_tui.model.problems import LevelError, Problem, errors_only, sort_problems
+from k8snet_tui.model.resources import resource_ref
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -196,7 +200,79 @@ def _lint(loaded: LoadedLevel) -> list[Problem]:
         warn("the puzzle has no hints", "puzzle")
     if spec.puzzle.par is None:
         warn("the puzzle has no par, so it cannot be scored", "puzzle")
+    if not spec.debrief.strip():
+        warn("the puzzle has no debrief: the player never hears the real-world lesson",
+             "debrief")
+    out.extend(_behaviour_lint(loaded))
     return out
+
+
+MAX_PAR_SEARCH = 8
+"""Solutions longer than this are not searched for shorter subsets (2^n evaluations)."""
+
+
+def _solved_by(level: LoadedLevel, edits: Sequence[AnyEdit]) -> LoadedLevel | None:
+    try:
+        after = apply_edits(level, edits, enforce_locks=False)
+    except EditError:
+        return None
+    return after if evaluate_level(after).solved else None
+
+
+def _touched_refs(traces: Sequence[Trace]) -> set[str]:
+    return {hop.ref for t in traces for hop in t.hops if hop.ref}
+
+
+def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
+    """Lints that need the engine: unused objects, inert flows, a par nobody can reach."""
+    spec = loaded.spec
+    puzzle = spec.puzzle
+    assert puzzle is not None
+    out: list[Problem] = []
+    solved = _solved_by(loaded, puzzle.solution) if puzzle.solution else None
+    start = evaluate_level(loaded)
+    end = evaluate_level(solved) if solved is not None else None
+    editable = {canonical_ref(e.ref) for e in puzzle.editable_specs()
+                if _canonical_or_none(e.ref) is not None}
+    changed = {canonical_ref(ref) for e in puzzle.solution
+               if (ref := getattr(e, "ref", None)) and _canonical_or_none(ref) is not None}
+    touched = _touched_refs(start.traces) | (_touched_refs(end.traces) if end else set())
+    for i, res in enumerate(spec.resources):
+        if res.metadata is None or res.kind not in _LINTED_KINDS:
+            continue
+        ref = resource_ref(res)
+        if ref not in touched and ref not in editable and ref not in changed:
+            out.append(Problem(f"{ref} is on no flow's path and the player cannot edit it: "
+                               "an unused object (add a flow through it, make it a decoy in "
+                               "puzzle.editable, or remove it)", ("resources", i),
+                               "warning", code="lint-unused"))
+    if end is not None and not puzzle.create:
+        for f_i, (before, after) in enumerate(zip(start.traces, end.traces, strict=True)):
+            refs = _touched_refs([before, after])
+            if before.ok and after.ok and before.verdict == after.verdict and \
+                    not refs & (editable | changed):
+                out.append(Problem(f'flow "{before.name}" passes at the start and no editable '
+                                   "object lies on its path, so nothing the player does can "
+                                   "change it", ("flows", f_i), "warning", code="lint-inert"))
+    par = puzzle.par
+    n = len(puzzle.solution)
+    if par is not None and solved is not None and par < n and n <= MAX_PAR_SEARCH and not any(
+            _solved_by(loaded, subset) is not None for subset in combinations(puzzle.solution,
+                                                                              par)):
+        out.append(Problem(f"par {par} looks smaller than possible: no {par} of the solution's "
+                           f"{n} edits solve the level on their own", ("puzzle", "par"),
+                           "warning", code="lint-par"))
+    return out
+
+
+_LINTED_KINDS = frozenset({"Service", "Ingress", "NetworkPolicy", "Endpoints", "EndpointSlice"})
+
+
+def _canonical_or_none(ref: str) -> str | None:
+    try:
+        return canonical_ref(ref)
+    except EditError:
+        return None
 
 
 def validate_loaded(loaded: LoadedLevel) -> LevelReport:

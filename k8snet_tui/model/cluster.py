@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from k8snet_tui.model.addr import addr
 from k8snet_tui.model.problems import Problem
 
 
@@ -246,7 +247,7 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
             Node(
                 name=node.name,
                 index=i,
-                ip=ips[i],
+                ip=addr(ips[i]),
                 pod_cidr=cidrs[i],
                 public=node.public,
                 masquerade=node.masquerade,
@@ -264,7 +265,7 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
         pod_network=spec.podNetwork,
         lb_provider=spec.loadBalancerProvider,
         node_network=spec.nodeNetwork,
-        gateway=gateway,
+        gateway=addr(gateway),
         nodes=tuple(nodes),
     )
     return cluster, problems

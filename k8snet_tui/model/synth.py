@@ -110,7 +110,6 @@ class _Svc:
     type: str
     ports: list[tuple[str | None, int, str]]  # (name, port, protocol)
     node_ports: list[int] = field(default_factory=list)  # explicit ones only
-    headless: bool = False
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -696,7 +695,7 @@ class _Generator:
                                             "labels": {"app": app.name}},
                                "spec": spec})
         self.svcs.append(_Svc(ns, name, "ClusterIP" if svc_type == "headless" else svc_type,
-                              summary, node_ports, headless=svc_type == "headless"))
+                              summary, node_ports))
 
     def free_node_port(self) -> int:
         used = {p for s in self.svcs for p in s.node_ports} | {30080, 30443}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, Literal, TypeVar
 
+from k8snet_tui.model.addr import addr as as_addr
 from k8snet_tui.model.cluster import Cluster, resolve_cluster
 from k8snet_tui.model.flows import RefError, parse_dest, parse_source
 from k8snet_tui.model.level import LevelFile
@@ -472,7 +473,7 @@ class _WorldBuilder:
                 labels=d.labels,
                 annotations=d.annotations,
                 node=d.node,
-                ip=ip,
+                ip=as_addr(ip),
                 host_network=d.spec.hostNetwork,
                 ready=d.ready,
                 ports=_pod_ports(d.spec),
@@ -637,7 +638,7 @@ class _WorldBuilder:
                 name=svc.metadata.name,
                 namespace=ns,
                 type=spec.type,
-                cluster_ip=cluster_ip,
+                cluster_ip=as_addr(cluster_ip) if cluster_ip is not None else None,
                 headless=headless,
                 selector=dict(spec.selector) if spec.selector is not None else None,
                 ports=tuple(ports),
@@ -647,7 +648,7 @@ class _WorldBuilder:
                 internal_traffic_policy=spec.internalTrafficPolicy,
                 source_ranges=tuple(ranges),
                 publish_not_ready=spec.publishNotReadyAddresses,
-                lb_ips=tuple(lb_ips),
+                lb_ips=tuple(as_addr(x) for x in lb_ips),
                 source=i,
             ))
 
@@ -671,7 +672,7 @@ class _WorldBuilder:
                             pod = by_ip.get(ip)
                             node = addr.nodeName or (pod.node if pod else None)
                             self.world.manual_endpoints.setdefault(key, []).append(
-                                ManualEndpoint(ip, ready, node, ports, i, loc))
+                                ManualEndpoint(as_addr(ip), ready, node, ports, i, loc))
             elif isinstance(res, EndpointSlice):
                 svc_name = res.metadata.labels.get(SERVICE_NAME_LABEL)
                 if not svc_name:
@@ -691,7 +692,7 @@ class _WorldBuilder:
                         pod = by_ip.get(ip)
                         node = ep.nodeName or (pod.node if pod else None)
                         self.world.manual_endpoints.setdefault(key, []).append(
-                            ManualEndpoint(ip, ready, node, ports, i, loc))
+                            ManualEndpoint(as_addr(ip), ready, node, ports, i, loc))
 
     # ---------------------------------------------------------------- checks
     def _check_ingress(self, ing: Ingress, i: int) -> None:

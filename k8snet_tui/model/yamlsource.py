@@ -33,6 +33,7 @@ MAX_VALUES_PER_BYTE = 4
 MAX_DEPTH = 64
 """Kubernetes objects nest a dozen levels; anything this deep is hostile or broken."""
 
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -59,26 +60,43 @@ class YamlError(Exception):
 
 @dataclass
 class MarkTable:
-    """Where each key and item of every container came from, keyed by container id."""
+    """Where each key and item of every container came from, keyed by container id.
 
-    _entries: dict[int, tuple[Any, Mark, dict[Any, Mark]]] = field(default_factory=dict)
-    _keys: dict[int, dict[Any, Mark]] = field(default_factory=dict)
+    PyYAML's own mark objects are kept as they are and turned into ``Mark`` only
+    when a problem is located: most loads never need a single position.
+    """
+
+    _entries: dict[int, tuple[Any, str | None, Any, dict[Any, Any]]] = field(
+        default_factory=dict)
+    _keys: dict[int, dict[Any, Any]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
-    def record(self, container: Any, own: Mark, children: dict[Any, Mark],
-               keys: dict[Any, Mark] | None = None) -> None:
+    def record(self, container: Any, filename: str | None, own: Any, children: dict[Any, Any],
+               keys: dict[Any, Any] | None = None) -> None:
         # Keeping the container itself alive guarantees its id is not reused.
-        self._entries[id(container)] = (container, own, children)
+        self._entries[id(container)] = (container, filename, own, children)
         if keys:
             self._keys[id(container)] = keys
 
+    @staticmethod
+    def _mark(filename: str | None, raw: Any) -> Mark:
+        return Mark(filename, raw.line + 1, raw.column + 1)
+
     def own(self, container: Any) -> Mark | None:
         entry = self._entries.get(id(container))
-        return entry[1] if entry else None
+        return self._mark(entry[1], entry[2]) if entry else None
 
     def child(self, container: Any, key: Any) -> Mark | None:
         entry = self._entries.get(id(container))
-        return entry[2].get(key) if entry else None
+        if entry is None:
+            return None
+        raw = entry[3].get(key)
+        return self._mark(entry[1], raw) if raw is not None else None
+
+    def key_mark(self, container: Any, key: Any) -> Mark | None:
+        entry = self._entries.get(id(container))
+        raw = self._keys.get(id(container), {}).get(key)
+        return self._mark(entry[1], raw) if entry is not None and raw is not None else None
 
     def merge(self, other: MarkTable) -> None:
         self._entries.update(other._entries)
@@ -119,7 +137,7 @@ class MarkTable:
             if own is not None and mark is None:
                 best = own
         if at_key and last is not None:
-            key_mark = self._keys.get(id(last[0]), {}).get(last[1])
+            key_mark = self.key_mark(last[0], last[1])
             if key_mark is not None:
                 best = key_mark
         return best, tuple(clean)
@@ -147,6 +165,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep; refused")
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
             if node.tag == "tag:yaml.org,2002:timestamp":
                 return node.value  # Kubernetes timestamps are strings
             if node.tag not in _PLAIN_TAGS:
@@ -156,18 +176,18 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, f"unsupported YAML tag {node.tag}")
             items: list[Any] = []
-            marks: dict[Any, Mark] = {}
+            marks: dict[Any, Any] = {}
             for i, child in enumerate(node.value):
-                marks[i] = self.mark(child)
+                marks[i] = child.start_mark
                 items.append(self.build(child, depth + 1))
-            self.table.record(items, self.mark(node), marks)
+            self.table.record(items, self.filename, node.start_mark, marks)
             return items
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
                 raise self.fail(node, f"unsupported YAML tag {node.tag}")
             out: dict[Any, Any] = {}
-            kmarks: dict[Any, Mark] = {}
-            keys: dict[Any, Mark] = {}
+            kmarks: dict[Any, Any] = {}
+            keys: dict[Any, Any] = {}
             merged: list[tuple[dict[Any, Any], MarkTable | None]] = []
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -183,19 +203,17 @@ class _Builder:
                     raise self.fail(key_node, "a mapping key must be a plain value")
                 if key in out:
                     raise self.fail(key_node, f'duplicate key "{key}"')
-                keys[key] = self.mark(key_node)
-                kmarks[key] = self.mark(value_node) if _is_leaf(value_node) else keys[key]
+                keys[key] = key_node.start_mark
+                kmarks[key] = value_node.start_mark if isinstance(value_node, yaml.ScalarNode) \
+                    else key_node.start_mark
                 out[key] = self.build(value_node, depth + 1)
             for src, _ in merged:
                 for key, value in src.items():
                     out.setdefault(key, value)
-            self.table.record(out, self.mark(node), kmarks, keys)
+            self.table.record(out, self.filename, node.start_mark, kmarks, keys)
             return out
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover
 
-
-def _is_leaf(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode)
 
 
 def _compose_all(text: str) -> Iterator[yaml.Node]:

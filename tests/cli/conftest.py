@@ -21,6 +21,7 @@ title: The port that wasn't
 difficulty: 2
 concepts: [pod-to-service]
 briefing: web cannot reach the api.
+debrief: A named targetPort follows the pod; check it with kubectl get endpoints.
 resources:
   - apiVersion: v1
     kind: Pod

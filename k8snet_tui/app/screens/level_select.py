@@ -233,8 +233,6 @@ class LevelSelectScreen(Screen[None]):
 
     CSS_PATH = "level_select.tcss"
     AUTO_FOCUS = "#levels"
-    HORIZONTAL_BREAKPOINTS = [
-        (0, "-narrow"), (100, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help"),
         Binding("e", "show_problems", "Problems"),
@@ -243,6 +241,8 @@ class LevelSelectScreen(Screen[None]):
 
     def __init__(self, catalog: Catalog, save: SaveFile, focus_key: str | None = None) -> None:
         super().__init__()
+        # Below 100 columns the details panel moves under the tree (see the .tcss).
+        self.HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
         self.catalog = catalog
         self.save = save
         self.focus_key = focus_key

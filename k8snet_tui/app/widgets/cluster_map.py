@@ -1,0 +1,609 @@
+"""The cluster map: one text picture of where every address lives and where the packet went.
+
+A trace says "node-b routing table" or "kube-proxy on node-a"; the map is where
+the player finds those places: which node a pod runs on, which podCIDR it got
+its IP from, the route a node lacks, the Service whose targetPort misses. The
+selected flow's hops are numbered on the objects they touch (the same numbers
+the trace view uses, the hop's position in the trace) and the object where the
+packet dies says "✗ DROP" in words, so the picture reads without colour.
+
+``render_map`` is a pure function of the world, the trace and a width, so it is
+unit-tested and timed without an app; ``ClusterMap`` only calls it again when
+the state or its own width changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widgets import Static
+
+from k8snet_tui.app.messages import ObjectChosen
+from k8snet_tui.engine.topology import build_topology
+from k8snet_tui.engine.trace import Trace, Verdict
+from k8snet_tui.model.cluster import Node
+from k8snet_tui.model.resources import IngressBackend
+from k8snet_tui.model.world import (
+    DEFAULT_CLASS_ANNOTATION,
+    PodInfo,
+    ServiceInfo,
+    SvcPort,
+    World,
+)
+
+STYLE_NAME = "bold"
+STYLE_ADDR = "cyan"
+STYLE_DIM = "dim"
+STYLE_LABEL = "green"
+STYLE_WARN = "bold yellow"
+STYLE_MARK = "bold reverse"
+STYLE_DROP = "bold reverse red"
+
+DROP_WORDS = "✗ DROP"
+MIN_BOX_WIDTH = 48
+"""Node boxes narrower than this wrap every pod onto two lines; stack them instead."""
+FALLBACK_WIDTH = 76
+"""What the widget draws for before Textual has told it its size (80×24 minus borders)."""
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def hop_number(n: int) -> str:
+    """The label of hop ``n`` (1-based): circled up to 20, so a node visited twice stays short."""
+    return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else f"({n})"
+
+
+@dataclass
+class PathMarks:
+    """Which objects the selected trace touches, in hop order, and where it dropped.
+
+    Hop numbers are positions in ``trace.hops`` (hops without an object keep
+    their number, unseen), so "⑥" on the map is hop 6 in the trace view.
+    """
+
+    numbers: dict[str, list[int]] = field(default_factory=dict)
+    drops: set[str] = field(default_factory=set)
+    placed: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, trace: Trace | None) -> PathMarks:
+        marks = cls()
+        if trace is None:
+            return marks
+        for n, hop in enumerate(trace.hops, start=1):
+            if hop.ref is None:
+                continue
+            marks.numbers.setdefault(hop.ref, []).append(n)
+            if hop.verdict == "drop":
+                marks.drops.add(hop.ref)
+        return marks
+
+    def on_path(self, ref: str) -> bool:
+        return ref in self.numbers
+
+    def name(self, text: str, ref: str) -> Text:
+        """An object's name: underlined on the path (for terminals that cannot reverse), and
+        clickable when it is an object the player can select (``ClusterMap`` posts
+        ``ObjectChosen``)."""
+        style = STYLE_NAME
+        if ref in self.drops:
+            style += " underline red"
+        elif ref in self.numbers:
+            style += " underline"
+        rich_style = Style.parse(style)
+        if "/" in ref:
+            rich_style += Style.on(click=f"choose_object({ref!r})")
+        return _styled(text, rich_style)
+
+    def mark(self, ref: str) -> Text:
+        """Hop numbers and the drop marker for one object (empty when it is off the path).
+
+        Calling this records the object as drawn; anything never drawn is listed
+        at the end so no numbered hop goes missing from the picture.
+        """
+        self.placed.add(ref)
+        numbers = self.numbers.get(ref)
+        if not numbers:
+            return Text()
+        shown = [hop_number(n) for n in numbers]
+        if len(shown) > 4:
+            shown = [*shown[:2], "…", shown[-1]]
+        text = _styled("".join(shown), STYLE_MARK)
+        if ref in self.drops:
+            text.append(" ")
+            text.append(DROP_WORDS, style=STYLE_DROP)
+        return text
+
+
+# --------------------------------------------------------------------- text helpers
+
+
+def _fit(text: Text, width: int) -> Text:
+    """Cut a line to ``width`` cells with an ellipsis; the map never relies on wrapping."""
+    if text.cell_len <= width:
+        return text
+    cut = text.copy()
+    cut.truncate(max(width, 0), overflow="ellipsis")
+    return cut
+
+
+def _join(*parts: Text | str, sep: str = " ") -> Text:
+    """Join the non-empty parts with ``sep`` (so an empty mark leaves no double space)."""
+    out = Text()
+    for part in parts:
+        piece = Text(part) if isinstance(part, str) else part
+        if not piece.plain:
+            continue
+        if out.plain:
+            out.append(sep)
+        out.append_text(piece)
+    return out
+
+
+def _flow(head: Text, chunks: Iterable[Text], width: int, indent: int = 4,
+          sep: str = "  ", head_sep: str = "  ") -> list[Text]:
+    """``head`` then the chunks, filled onto lines of ``width``, continuing indented.
+
+    The head (an object's name, address and hop marks) is never pushed off by
+    a long tail: only later chunks move to continuation lines, and only a
+    single chunk wider than a whole line is cut.
+    """
+    lines: list[Text] = []
+    line = head.copy()
+    fresh = not head.plain
+    after_head = not fresh
+    for chunk in chunks:
+        if not chunk.plain:
+            continue
+        gap = head_sep if after_head else sep
+        if fresh or line.cell_len + len(gap) + chunk.cell_len <= width:
+            if not fresh:
+                line.append(gap)
+            line.append_text(chunk)
+            fresh = after_head = False
+            continue
+        after_head = False
+        lines.append(line)
+        line = Text(" " * indent)
+        line.append_text(chunk)
+    lines.append(line)
+    return [_fit(x, width) for x in lines]
+
+
+def _styled(text: str, style: str | Style) -> Text:
+    # A span, not the Text's base style: a base style would bleed into whatever a
+    # line appends after it (a dim heading would dim the whole line).
+    out = Text()
+    out.append(text, style=style)
+    return out
+
+
+def _labels(labels: Iterable[tuple[str, str]]) -> str:
+    return ",".join(f"{k}={v}" for k, v in labels)
+
+
+# ------------------------------------------------------------------------ context
+
+
+@dataclass
+class _Context:
+    """What several parts of the map need, computed once per render."""
+
+    world: World
+    marks: PathMarks
+    controller_pods: dict[tuple[str, str], str]  # pod key -> class name
+
+
+def _controller_pods(world: World) -> dict[tuple[str, str], str]:
+    """Ingress controller pods by key; the engine's topology decides what counts as one."""
+    if not world.ingress_classes:
+        return {}
+    topo = build_topology(world)
+    return {p.key: c.class_name for c in topo.controllers for p in c.pods}
+
+
+def _selected(world: World, svc: ServiceInfo) -> list[PodInfo]:
+    """Pods the Service's selector picks, as ``kubectl get endpoints`` would list them."""
+    if not svc.selector:
+        return []
+    want = dict(svc.selector)
+    return [
+        p for p in world.pods
+        if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in want.items())
+    ]
+
+
+# ---------------------------------------------------------------------- the edge
+
+
+def _legend(trace: Trace, width: int) -> list[Text]:
+    numbered = [n for n, hop in enumerate(trace.hops, start=1) if hop.ref]
+    head = _styled("path ", STYLE_DIM)
+    if numbered:
+        first, last = hop_number(numbered[0]), hop_number(numbered[-1])
+        head.append(first if first == last else f"{first}…{last}", style=STYLE_MARK)
+    else:
+        head.append("(no hops)", style=STYLE_DIM)
+    drop = trace.failing_hop
+    if drop is not None:
+        outcome = Text(" ")
+        outcome.append(DROP_WORDS, style=STYLE_DROP)
+        outcome.append(f" at {hop_number(trace.hops.index(drop) + 1)} {drop.where}")
+    elif trace.verdict == Verdict.ALLOW:
+        outcome = Text(" ✓ reached")
+    else:
+        outcome = Text(f" ✗ {trace.verdict.value}")
+    head.append_text(outcome)
+    # One line: the flow list already shows the whole name; here it only says whose path.
+    head.append(f"  “{trace.name}”", style=STYLE_DIM)
+    return [_fit(head, width)]
+
+
+def _edge(ctx: _Context, width: int) -> list[Text]:
+    world, marks = ctx.world, ctx.marks
+    cluster = world.cluster
+    lines: list[Text] = []
+
+    internet = _join(marks.name("internet", "internet"), marks.mark("internet"))
+    gateway = _join("⇄", marks.name("gateway", "gateway"),
+                    _styled(str(cluster.gateway), STYLE_ADDR), marks.mark("gateway"))
+    lines += _flow(internet, [
+        gateway,
+        _join("⇄ nodes", _styled(str(cluster.node_network), STYLE_ADDR)),
+        _styled(f"podNetwork {cluster.pod_network}", STYLE_DIM),
+    ], width, head_sep=" ")
+
+    exposed: list[Text] = []
+    for svc in world.services:
+        if svc.type == "LoadBalancer":
+            ips = ",".join(str(ip) for ip in svc.lb_ips) or "<pending>"
+            exposed.append(_join(f"LB {svc.namespace}/{svc.name}",
+                                 _styled(ips, STYLE_ADDR if svc.lb_ips else STYLE_WARN)))
+        node_ports = [str(p.node_port) for p in svc.ports if p.node_port is not None]
+        if node_ports:
+            exposed.append(Text(f"NodePort {','.join(node_ports)}→{svc.namespace}/{svc.name}"))
+    public = [n.name for n in cluster.nodes if n.public]
+    exposed.append(Text(f"public nodes: {', '.join(public)}") if public else
+                   _styled("no public node", STYLE_WARN))
+    head = _styled("from the internet:", STYLE_DIM)
+    if len(exposed) == 1:
+        exposed.insert(0, Text("no LoadBalancer or NodePort Service"))
+    lines += _flow(head, exposed, width, sep=" · ", head_sep=" ")
+
+    for ic in world.ingress_classes:
+        pods = [key for key, cls in ctx.controller_pods.items() if cls == ic.metadata.name]
+        default = " (default)" if ic.metadata.annotations.get(
+            DEFAULT_CLASS_ANNOTATION, "").lower() == "true" else ""
+        who = ", ".join(f"{ns}/{name}" for ns, name in pods) if pods else "no controller pod"
+        lines += _flow(_styled(f"ingress controller {ic.metadata.name}{default}:", STYLE_NAME),
+                       [_styled(who, "" if pods else STYLE_WARN)], width, head_sep=" ")
+    for placed in world.ingresses:
+        ref = f"ingress/{placed.namespace}/{placed.name}"
+        spec = placed.obj.spec
+        head = _join(_styled("Ingress", STYLE_DIM),
+                     marks.name(f"{placed.namespace}/{placed.name}", ref),
+                     marks.mark(ref))
+        chunks = [Text(f"class {spec.ingressClassName}")] if spec.ingressClassName else []
+        for rule in spec.rules:
+            for path in rule.http.paths if rule.http else ():
+                chunks.append(Text(f"{rule.host or '*'}{path.path} {path.pathType}"
+                                   f"→{_backend(path.backend)}"))
+        if spec.defaultBackend is not None:
+            chunks.append(Text(f"default→{_backend(spec.defaultBackend)}"))
+        lines += _flow(head, chunks, width)
+    return lines
+
+
+def _backend(backend: IngressBackend) -> str:
+    if backend.service is None:
+        return "(resource)"
+    port = backend.service.port
+    return f"{backend.service.name}:{port.number if port.number is not None else port.name}"
+
+
+# ------------------------------------------------------------------------- nodes
+
+
+def _pod_lines(ctx: _Context, pod: PodInfo, name_col: int, ip_col: int,
+               width: int) -> list[Text]:
+    marks = ctx.marks
+    ref = pod.ref
+    name = f"{pod.namespace}/{pod.name}"
+    head = marks.name(name, ref)
+    head.append(" " * (name_col - len(name) + 1))
+    head.append(str(pod.ip).ljust(ip_col), style=STYLE_ADDR)
+    mark = marks.mark(ref)
+    if mark.plain:
+        head.append(" ")
+        head.append_text(mark)
+    head.rstrip()
+    chunks: list[Text] = []
+    if pod.host_network:
+        chunks.append(_styled("hostNetwork", STYLE_WARN))
+    if not pod.ready:
+        chunks.append(_styled("NOT READY", STYLE_WARN))
+    if pod.key in ctx.controller_pods:
+        chunks.append(Text(f"ingress controller ({ctx.controller_pods[pod.key]})"))
+    if pod.labels:
+        chunks.append(_styled(_labels(sorted(pod.labels.items())), STYLE_LABEL))
+    if pod.ports:
+        ports = ",".join(
+            (f"{p.name}=" if p.name else "") + str(p.port)
+            + ("" if p.protocol == "TCP" else f"/{p.protocol}")
+            + (f" host:{p.host_port}" if p.host_port else "")
+            for p in pod.ports)
+        chunks.append(_styled(f"ports {ports}", STYLE_DIM))
+    return _flow(head, chunks, width, indent=name_col + 1)
+
+
+def _node_body(ctx: _Context, node: Node, pods: Sequence[PodInfo],
+               width: int) -> tuple[Text, list[Text]]:
+    """A node box's title (drawn in the top border) and its lines: routes, then pods."""
+    marks = ctx.marks
+    ref = f"node/{node.name}"
+    inner = width - 4
+    head = _join(marks.name(node.name, ref),
+                 _styled(str(node.ip), STYLE_ADDR), marks.mark(ref))
+    chunks = [_join("pods", _styled(str(node.pod_cidr), STYLE_ADDR)),
+              Text("public") if node.public else _styled("private", STYLE_DIM)]
+    if not node.masquerade:
+        chunks.append(_styled("masquerade off", STYLE_WARN))
+    title = _flow(head, chunks, inner - 1, indent=2)
+    body = title[1:]
+
+    cluster = ctx.world.cluster
+    if cluster.pod_network == "routes" or node.explicit_routes:
+        routes = sorted((r for r in node.routes if r.via is not None),
+                        key=lambda r: (r.index is None, r.index or 0))
+        if routes:
+            body += _flow(_styled("routes:", STYLE_DIM),
+                          [Text(r.describe()) for r in routes], inner, indent=8, sep=" · ",
+                          head_sep=" ")
+        else:
+            body.append(_styled("routes: none (not even a default route)", STYLE_WARN))
+
+    name_col = min(max((len(p.namespace) + 1 + len(p.name) for p in pods), default=0),
+                   inner // 2)
+    ip_col = max((len(str(p.ip)) for p in pods), default=0)
+    for pod in pods:
+        body += _pod_lines(ctx, pod, name_col, ip_col, inner)
+    if not pods:
+        body.append(_styled("(no pods)", STYLE_DIM))
+    return title[0], body
+
+
+def _box(title: Text, body: Sequence[Text], width: int, height: int, bold: bool) -> list[Text]:
+    """A box ``width`` wide and ``height`` tall (body padded), title in its top border.
+
+    The box of a node the packet crosses is drawn bold, the others dim.
+    """
+    border = "bold" if bold else STYLE_DIM
+    inner = width - 4
+    top = _styled("┌ ", border)
+    top.append_text(title)
+    top.append(" " + "─" * max(width - 4 - title.cell_len, 0) + "┐", style=border)
+    out = [_fit(top, width)]
+    for line in [*body, *([Text()] * (height - len(body) - 2))]:
+        row = _styled("│ ", border)
+        row.append_text(_fit(line, inner))
+        row.append(" " * (inner - min(line.cell_len, inner)))
+        row.append(" │", style=border)
+        out.append(row)
+    out.append(_styled("└" + "─" * (width - 2) + "┘", border))
+    return out
+
+
+def _nodes(ctx: _Context, width: int) -> list[Text]:
+    """Node boxes stacked, or side by side when the map is wide enough for two or more."""
+    nodes = ctx.world.cluster.nodes
+    cols = max(1, min(len(nodes), width // MIN_BOX_WIDTH))
+    box_width = (width - (cols - 1)) // cols if cols > 1 else width
+    parts = [
+        (node, *_node_body(ctx, node, [p for p in ctx.world.pods if p.node == node.name],
+                           box_width))
+        for node in nodes
+    ]
+    lines: list[Text] = []
+    for start in range(0, len(parts), cols):
+        row = parts[start:start + cols]
+        height = max(len(body) for _, _, body in row) + 2  # a row of boxes lines up
+        boxes = [_box(title, body, box_width, height, ctx.marks.on_path(f"node/{node.name}"))
+                 for node, title, body in row]
+        lines += [Text(" ").join(box[i] for box in boxes) for i in range(height)]
+    return lines
+
+
+# ---------------------------------------------------------------------- services
+
+
+def _port_text(port: SvcPort, selected: Sequence[PodInfo]) -> Text:
+    """``name port→targetPort/proto``; a named targetPort shows what it resolves to in the
+    selected pods (``http(8080)``, ``http(8080|9090)`` when they differ, ``http(?)`` when
+    none declares it), which is exactly what a targetPort puzzle hides."""
+    target: str
+    if isinstance(port.target_port, int):
+        target = str(port.target_port)
+    else:
+        numbers = sorted({p.port for pod in selected for p in pod.ports
+                          if p.name == port.target_port and p.protocol == port.protocol})
+        resolved = "|".join(str(n) for n in numbers) if numbers else ("?" if selected else "")
+        target = f"{port.target_port}({resolved})" if resolved else port.target_port
+    text = Text(f"{port.name} " if port.name else "")
+    text.append(f"{port.port}→{target}/{port.protocol}")
+    if port.node_port is not None:
+        text.append(f" nodePort {port.node_port}")
+    return text
+
+
+def _service_lines(ctx: _Context, svc: ServiceInfo, width: int) -> list[Text]:
+    marks = ctx.marks
+    ref = svc.ref
+    if svc.type == "ExternalName":
+        address = _styled(f"→ {svc.external_name}", STYLE_ADDR)
+    elif svc.headless:
+        address = _styled("None (headless)", STYLE_ADDR)
+    else:
+        address = _styled(str(svc.cluster_ip), STYLE_ADDR)
+    head = _join(marks.name(f"{svc.namespace}/{svc.name}", ref),
+                 Text(svc.type), address, marks.mark(ref))
+    selected = _selected(ctx.world, svc)
+    chunks = [_port_text(p, selected) for p in svc.ports]
+    if svc.type == "LoadBalancer":
+        ips = ",".join(str(ip) for ip in svc.lb_ips)
+        chunks.append(_styled(f"LB {ips}", STYLE_ADDR) if ips else
+                      _styled("LB <pending>", STYLE_WARN))
+    if svc.external_traffic_policy != "Cluster" and svc.type in ("NodePort", "LoadBalancer"):
+        chunks.append(Text(f"externalTrafficPolicy {svc.external_traffic_policy}"))
+    if svc.internal_traffic_policy != "Cluster":
+        chunks.append(Text(f"internalTrafficPolicy {svc.internal_traffic_policy}"))
+    if svc.source_ranges:
+        chunks.append(Text("sourceRanges " + ",".join(str(r) for r in svc.source_ranges)))
+    if svc.type != "ExternalName":
+        if svc.selector:
+            sel = _styled("sel " + _labels(sorted(svc.selector.items())), STYLE_LABEL)
+            not_ready = sum(1 for p in selected if not p.ready)
+            count = f"→ {len(selected)} pod{'' if len(selected) == 1 else 's'}"
+            if not_ready:
+                count += f" ({not_ready} not ready)"
+            sel.append(" ")
+            sel.append(count, style=STYLE_WARN if not selected or not_ready else STYLE_DIM)
+            chunks.append(sel)
+        else:
+            manual = ctx.world.manual_endpoints.get(svc.key, [])
+            chunks.append(_styled(
+                f"no selector, {len(manual)} manual endpoint{'' if len(manual) == 1 else 's'}",
+                STYLE_WARN if not manual else STYLE_DIM))
+    return _flow(head, chunks, width, indent=4)
+
+
+def _rule(title: str, width: int) -> Text:
+    text = _styled("─ ", STYLE_DIM)
+    text.append(title, style=STYLE_NAME)
+    text.append(" " + "─" * max(width - len(title) - 3, 0), style=STYLE_DIM)
+    return _fit(text, width)
+
+
+def _services(ctx: _Context, width: int) -> list[Text]:
+    if not ctx.world.services:
+        return []
+    lines = [_rule("Services", width)]
+    for svc in ctx.world.services:
+        lines += _service_lines(ctx, svc, width)
+    return lines
+
+
+def _policies(ctx: _Context, width: int) -> list[Text]:
+    marks = ctx.marks
+    by_ns: dict[str, list[str]] = {}
+    for placed in ctx.world.policies:
+        by_ns.setdefault(placed.namespace, []).append(placed.name)
+    head = _styled("NetworkPolicies:", STYLE_NAME)
+    if not by_ns:
+        return _flow(head, [_styled("none (every pod accepts and sends anything)", STYLE_DIM)],
+                     width, head_sep=" ")
+    chunks: list[Text] = []
+    for ns, names in by_ns.items():
+        chunk = Text(f"{ns} {len(names)}")
+        on_path = [n for n in names if marks.on_path(f"networkpolicy/{ns}/{n}")]
+        for name in names:
+            marks.placed.add(f"networkpolicy/{ns}/{name}")
+        if on_path:
+            chunk.append(" (")
+            chunk.append_text(Text(", ").join(
+                _join(marks.name(n, f"networkpolicy/{ns}/{n}"),
+                      marks.mark(f"networkpolicy/{ns}/{n}"))
+                for n in on_path))
+            chunk.append(")")
+        chunks.append(chunk)
+    return _flow(head, chunks, width, sep=" · ", head_sep=" ")
+
+
+def _unplaced(marks: PathMarks, width: int) -> list[Text]:
+    """Objects on the path the map has no place for, so every hop number appears somewhere."""
+    rest = sorted((numbers[0], ref) for ref, numbers in marks.numbers.items()
+                  if ref not in marks.placed)
+    if not rest:
+        return []
+    return _flow(_styled("also on the path:", STYLE_DIM),
+                 [_join(ref, marks.mark(ref)) for _, ref in rest], width, sep=" · ",
+                 head_sep=" ")
+
+
+def render_map(world: World, trace: Trace | None, width: int) -> Text:
+    """The whole map as text no line of which is wider than ``width`` cells.
+
+    Reading order follows a request from outside in: the internet and what the
+    cluster exposes to it, the ingress controller and Ingresses, one box per
+    node with its routes and pods, the Services, then NetworkPolicies.
+    """
+    limit = max(width, 0)
+    width = max(width, 20)  # lay out at least this wide; the final cut still honours ``limit``
+    ctx = _Context(world, PathMarks.of(trace), _controller_pods(world))
+    lines: list[Text] = []
+    if trace is not None:
+        lines += _legend(trace, width)
+    lines += _edge(ctx, width)
+    lines += _nodes(ctx, width)
+    lines += _services(ctx, width)
+    lines += _policies(ctx, width)
+    lines += _unplaced(ctx.marks, width)
+    text = Text("\n").join(_fit(line, limit) for line in lines)
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
+class ClusterMap(Static):
+    """The map widget: re-renders ``render_map`` on new state and when its width changes."""
+
+    DEFAULT_CSS = """
+    ClusterMap {
+        width: 1fr;
+        height: auto;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__("", name=name, id=id, classes=classes, markup=False)
+        self._world: World | None = None
+        self._trace: Trace | None = None
+        self._drawn_width = 0
+
+    @property
+    def world(self) -> World | None:
+        return self._world
+
+    @property
+    def trace(self) -> Trace | None:
+        return self._trace
+
+    def show(self, world: World, trace: Trace | None) -> None:
+        """Draw ``world`` with ``trace``'s path marked (None: no flow selected)."""
+        self._world = world
+        self._trace = trace
+        self._redraw()
+
+    def _map_width(self) -> int:
+        width = self.content_region.width
+        return width if width > 0 else FALLBACK_WIDTH
+
+    def _redraw(self) -> None:
+        if self._world is None:
+            return
+        self._drawn_width = self._map_width()
+        self.update(render_map(self._world, self._trace, self._drawn_width))
+
+    def action_choose_object(self, ref: str) -> None:
+        """A click on an object's name (see ``PathMarks.name``) selects it, as the tree does."""
+        self.post_message(ObjectChosen(ref))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A narrower or wider pane changes the layout (boxes stacked or side by side).
+        if self._world is not None and self._map_width() != self._drawn_width:
+            self._redraw()

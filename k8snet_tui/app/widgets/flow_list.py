@@ -1,0 +1,106 @@
+"""The flow checklist: one line per flow, ✓ ok / ✗ FAIL / ◐ PART, in the level's order.
+
+The list is the player's scoreboard, so every line says in words whether the
+flow is right (colour is only an extra). A failure names what went wrong in
+a few words — the trace view has the long story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from k8snet_tui.app.messages import FlowChosen
+from k8snet_tui.engine.trace import Trace, Verdict
+
+STATUS_WIDTH = 6
+"""Every status word+symbol is padded to this width so flow names line up."""
+
+
+def flow_status(trace: Trace) -> tuple[str, str]:
+    """The status word (with its symbol) and the Rich style for one flow.
+
+    Partial is its own word because "some endpoints work" is a different bug
+    from "none do" (a selector or targetPort that fits only some pods).
+    """
+    if trace.ok:
+        return "✓ ok", "green"
+    if trace.verdict is Verdict.PARTIAL:
+        return "◐ PART", "bold yellow"
+    return "✗ FAIL", "bold red"
+
+
+def failure_note(trace: Trace) -> str:
+    """A few words on why a failing flow fails ("" when it is right).
+
+    A flow that should be blocked but gets through has no drop reason, so the
+    note says so in words; a blocked or partial flow names its reason code,
+    which the trace view explains.
+    """
+    if trace.ok:
+        return ""
+    if trace.verdict is Verdict.ALLOW:
+        return f"(expected {trace.expect}, got allow)"
+    reason = trace.reason.value if trace.reason is not None else f"got {trace.verdict.value}"
+    if trace.verdict is Verdict.PARTIAL:
+        reached = sum(p.reached for p in trace.paths)
+        if trace.paths:
+            return f"({reached} of {len(trace.paths)} paths reached: {reason})"
+        return f"(partial: {reason})"
+    return f"({reason})"
+
+
+def flow_prompt(trace: Trace) -> Text:
+    """One option's text: fixed-width status, the flow's name, then the failure note."""
+    word, style = flow_status(trace)
+    text = Text()
+    text.append(word.ljust(STATUS_WIDTH), style=style)
+    text.append("  ")
+    text.append(trace.name)
+    note = failure_note(trace)
+    if note:
+        text.append("  ")
+        text.append(note, style="italic")
+    return text
+
+
+class FlowList(OptionList):
+    """The level's flows as a checklist; moving the highlight shows that flow's trace.
+
+    ``show`` is called by the level screen after every edit *and* in answer to
+    our own ``FlowChosen``, so it must not post anything itself — otherwise the
+    two would chase each other forever.
+    """
+
+    def show(self, traces: Sequence[Trace], selected: int) -> None:
+        """Replace the lines with these traces and highlight ``selected`` (clamped)."""
+        prompts = [flow_prompt(t) for t in traces]
+        with self.prevent(OptionList.OptionHighlighted, OptionList.OptionSelected):
+            if len(prompts) == self.option_count:
+                # Same flows, new verdicts: update in place so scroll and hover survive.
+                for index, prompt in enumerate(prompts):
+                    self.replace_option_prompt_at_index(index, prompt)
+            else:
+                self.set_options(Option(p) for p in prompts)
+            if prompts:
+                self.highlighted = max(0, min(selected, len(prompts) - 1))
+            else:
+                self.highlighted = None
+
+    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Turn the generic highlight into the game's message (and keep it from bubbling,
+        so a screen listening for other option lists never mistakes it for theirs)."""
+        if event.option_list is not self:
+            return
+        event.stop()
+        self.post_message(FlowChosen(event.option_index))
+
+    def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter (or a click) on a flow chooses it too: the screen may then show its trace."""
+        if event.option_list is not self:
+            return
+        event.stop()
+        self.post_message(FlowChosen(event.option_index))

@@ -1,0 +1,729 @@
+"""Quick actions: the one-keystroke repairs the inspector offers for the selected object.
+
+A quick action is a labelled recipe for exactly one ``Edit`` of the edit
+language, so it is undone, scored and exported as kubectl like any other edit.
+This module decides *which* actions an object has and *which* edit each makes;
+it imports no Textual, so the rules are unit-tested on real levels and the
+widget only renders them.
+
+An action is offered only when the edit it makes would pass the level's locks
+(the ``editable`` tuple the session reports): showing a button that is then
+refused teaches nothing. Values the player types are parsed here too, with the
+message the prompt shows inline, so a typo never reaches the session.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network
+from typing import Any
+
+from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
+from k8snet_tui.game.paths import PathError, Segment, is_prefix, parse_path, resolve_path
+from k8snet_tui.model.cluster import NodeSpec
+from k8snet_tui.model.edits import (
+    AddRouteEdit,
+    AnyEdit,
+    CreateEdit,
+    DeleteEdit,
+    RemoveRouteEdit,
+    SetEdit,
+    UnsetEdit,
+)
+from k8snet_tui.model.load import LoadedLevel
+from k8snet_tui.model.resources import (
+    NAMESPACED_KINDS,
+    Container,
+    DaemonSet,
+    Deployment,
+    Ingress,
+    IngressBackend,
+    Namespace,
+    Pod,
+    ReplicaSet,
+    Service,
+    StatefulSet,
+    resource_ref,
+)
+
+Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet
+
+SERVICE_TYPE_CYCLE = ("ClusterIP", "NodePort", "LoadBalancer")
+"""The order "cycle type" walks; each type adds one layer of exposure to the previous."""
+
+_NAMESPACED = frozenset(k.lower() for k in NAMESPACED_KINDS)
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_PORT_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+_LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
+_ROUTE = re.compile(r"^\s*(\S+)\s+(?:via\s+)?(\S+)\s*$")
+
+
+class InputError(ValueError):
+    """A typed value that cannot become an edit; the message is shown under the input."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What to ask when an action needs one value from the player."""
+
+    question: str
+    initial: str = ""
+    placeholder: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class QuickAction:
+    """One offered repair. ``build`` turns the typed value ('' without a prompt) into an edit.
+
+    ``id`` is unique among one object's actions and stable across refreshes (so a
+    widget can keep the highlight); ``kind`` names the sort of action
+    ("service-type", "target-port", "route-add" …) for tests and help texts.
+    """
+
+    id: str
+    kind: str
+    label: str
+    build: Callable[[str], AnyEdit]
+    prompt: Prompt | None = None
+
+    def edit(self, value: str = "") -> AnyEdit:
+        """The edit for ``value``; raises InputError with a message for the player."""
+        return self.build(value.strip())
+
+    def validate(self, value: str) -> str | None:
+        """None when ``value`` is acceptable, else why not (shown inline while typing)."""
+        try:
+            self.edit(value)
+        except InputError as exc:
+            return str(exc)
+        return None
+
+
+# ------------------------------------------------------------------ value parsing
+
+
+def parse_port(text: str, what: str = "a port") -> int:
+    """A port number 1-65535."""
+    if not text.isdigit():
+        raise InputError(f"{what} is a number from 1 to 65535")
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise InputError(f"{port} is outside 1-65535")
+    return port
+
+
+def parse_port_name(text: str) -> str:
+    """An IANA service name, the only kind of name a container port may have."""
+    if len(text) > 15:
+        raise InputError(f'"{text}" is too long for a port name (at most 15 characters)')
+    if not _PORT_NAME.fullmatch(text) or "--" in text or not re.search("[a-z]", text):
+        raise InputError(f'"{text}" is not a port name: lowercase letters, digits and "-", '
+                         "with at least one letter")
+    return text
+
+
+def parse_port_or_name(text: str) -> int | str:
+    """``8080`` or ``http``: how targetPort and Ingress backends refer to a port."""
+    if not text:
+        raise InputError("enter a port number (8080) or a port name (http)")
+    return parse_port(text) if text.isdigit() else parse_port_name(text)
+
+
+def parse_node_port(text: str, port_range: tuple[int, int]) -> int:
+    """A port inside the cluster's NodePort range; the API server refuses any other."""
+    low, high = port_range
+    port = parse_port(text, "a nodePort")
+    if not low <= port <= high:
+        raise InputError(f"{port} is outside the NodePort range {low}-{high}")
+    return port
+
+
+def _label_key(key: str) -> str:
+    prefix, _, name = key.rpartition("/")
+    if prefix and (len(prefix) > 253 or not _DNS_SUBDOMAIN.fullmatch(prefix)):
+        raise InputError(f'"{key}": the prefix before "/" must be a DNS name like example.com')
+    if not name or len(name) > 63 or not _LABEL_NAME.fullmatch(name):
+        raise InputError(f'"{key}" is not a label key (letters, digits, "-", "_", "."; '
+                         "at most 63 characters)")
+    return key
+
+
+def _label_value(key: str, value: str) -> str:
+    if len(value) > 63 or (value and not _LABEL_NAME.fullmatch(value)):
+        raise InputError(f'"{value}" is not a valid value for {key} (letters, digits, "-", '
+                         '"_", "."; at most 63 characters)')
+    return value
+
+
+def parse_labels(text: str, *, allow_empty: bool = True) -> dict[str, str]:
+    """``app=web, tier=api`` → a label map (``app: web`` is read the same way)."""
+    labels: dict[str, str] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        sep = "=" if "=" in item else ":" if ":" in item else None
+        if sep is None:
+            raise InputError(f'"{item}" needs a value: write key=value')
+        key, value = (x.strip() for x in item.split(sep, 1))
+        if key in labels:
+            raise InputError(f'"{key}" is given twice')
+        labels[_label_key(key)] = _label_value(key, value)
+    if not labels and not allow_empty:
+        raise InputError("enter at least one key=value")
+    return labels
+
+
+def format_labels(labels: Mapping[str, str] | None) -> str:
+    """The inverse of ``parse_labels``, used to prefill prompts."""
+    return ", ".join(f"{k}={v}" for k, v in (labels or {}).items())
+
+
+def parse_dns_label(text: str, what: str) -> str:
+    """A namespace name: one lowercase DNS label."""
+    if not text:
+        raise InputError(f"enter {what}")
+    if len(text) > 63 or not _DNS_LABEL.fullmatch(text):
+        raise InputError(f'"{text}" is not {what}: lowercase letters, digits and "-", at most '
+                         "63 characters")
+    return text
+
+
+def parse_route(text: str, node_network: IPv4Network, *,
+                existing: Sequence[str] = ()) -> tuple[str, str]:
+    """``10.244.1.0/24 via 192.168.0.12`` → (to, via), checked the way the level loader does."""
+    match = _ROUTE.match(text)
+    if match is None:
+        raise InputError("write DESTINATION via NEXT-HOP, e.g. 10.244.1.0/24 via 192.168.0.12")
+    to, via = match.groups()
+    if to != "default":
+        try:
+            net = IPv4Network(to, strict=False)
+        except ValueError:
+            raise InputError(f'"{to}" is not a CIDR like 10.244.1.0/24 or "default"') from None
+        if str(net) != to and f"{net.network_address}" != to:
+            raise InputError(f"{to} has host bits set; the network is {net}")
+        to = str(net)
+    dest = IPv4Network("0.0.0.0/0") if to == "default" else IPv4Network(to)
+    for other in existing:
+        other_net = IPv4Network("0.0.0.0/0" if other == "default" else other, strict=False)
+        if other_net == dest:
+            raise InputError(f"there is already a route to {other}; remove it first")
+    try:
+        hop = IPv4Address(via)
+    except ValueError:
+        raise InputError(f'"{via}" is not an IPv4 address') from None
+    if hop not in node_network:
+        raise InputError(f"the next hop {hop} is not on the node network {node_network}")
+    return to, str(hop)
+
+
+# ----------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The selected object plus what the puzzle lets the player change in it."""
+
+    level: LoadedLevel
+    target: Target
+    data: dict[str, Any]
+    all_fields: bool
+    prefixes: tuple[tuple[Segment, ...], ...]
+
+    @property
+    def ref(self) -> str:
+        return self.target.ref
+
+    def may(self, path: str) -> bool:
+        """Would a SetEdit of ``path`` pass the locks? (the test ``locks.refusal`` makes)."""
+        if self.all_fields:
+            return True
+        try:
+            concrete = resolve_path(self.data, path)
+        except PathError:
+            concrete = parse_path(path)
+        return any(is_prefix(prefix, concrete) for prefix in self.prefixes)
+
+
+def _context(level: LoadedLevel, target: Target,
+             editable: tuple[str, ...] | None) -> _Context | None:
+    if editable is None:
+        return None
+    data = target.data()
+    prefixes: list[tuple[Segment, ...]] = []
+    for text in editable:
+        try:
+            parsed = parse_path(text)
+        except PathError:
+            continue  # a broken lock opens nothing, as in game.locks
+        try:
+            prefixes.append(resolve_path(data, parsed))
+        except PathError:
+            prefixes.append(parsed)
+    return _Context(level, target, data, not editable, tuple(prefixes))
+
+
+def _fixed(edit: AnyEdit) -> Callable[[str], AnyEdit]:
+    def build(_value: str) -> AnyEdit:
+        return edit
+    return build
+
+
+# ----------------------------------------------------------------------- services
+
+
+def next_service_type(svc: Service) -> str:
+    """The type "cycle type" moves to.
+
+    ClusterIP → NodePort → LoadBalancer → ClusterIP, except that a Service with
+    a pinned nodePort cannot become ClusterIP (the API server refuses that), so
+    it goes back to NodePort until the nodePorts are cleared.
+    """
+    current = svc.spec.type
+    if current not in SERVICE_TYPE_CYCLE:
+        candidate = "ClusterIP"
+    else:
+        candidate = SERVICE_TYPE_CYCLE[(SERVICE_TYPE_CYCLE.index(current) + 1) % 3]
+    pinned = any(p.nodePort is not None for p in svc.spec.ports)
+    if candidate == "ClusterIP" and pinned:
+        return "NodePort" if current != "NodePort" else "LoadBalancer"
+    return candidate
+
+
+def _selected_port_names(level: LoadedLevel, svc: Service, namespace: str) -> str:
+    """"http=8080, admin=9901": what a targetPort name can refer to in the selected pods."""
+    selector = svc.spec.selector
+    if not selector:
+        return ""
+    seen: dict[str, set[int]] = {}
+    for pod in level.world.pods:
+        if pod.namespace == namespace and all(pod.labels.get(k) == v
+                                              for k, v in selector.items()):
+            for port in pod.ports:
+                if port.name:
+                    seen.setdefault(port.name, set()).add(port.port)
+    return ", ".join(f"{name}={'/'.join(str(p) for p in sorted(ports))}"
+                     for name, ports in sorted(seen.items()))
+
+
+def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
+    ref, spec = ctx.ref, svc.spec
+    actions: list[QuickAction] = []
+    if ctx.may("spec.type"):
+        nxt = next_service_type(svc)
+        note = ""
+        if spec.type == "LoadBalancer" and nxt != "ClusterIP":
+            note = " (ClusterIP needs its pinned nodePorts cleared first)"
+        actions.append(QuickAction(
+            "service-type", "service-type", f"Cycle type: {spec.type} → {nxt}{note}",
+            _fixed(SetEdit(ref=ref, path="spec.type", value=nxt))))
+    names = _selected_port_names(ctx.level, svc, ctx.target.namespace or "default")
+    node_range = ctx.level.world.cluster.node_port_range
+    for i, port in enumerate(spec.ports):
+        base = f"spec.ports[{i}]"
+        tag = port.name or f"ports[{i}]"
+        target = port.targetPort if port.targetPort is not None else port.port
+        if ctx.may(f"{base}.port"):
+            actions.append(_set_action(
+                f"port-{i}", "service-port", f"Set port of {tag} ({port.port})", ref,
+                f"{base}.port", parse_port,
+                Prompt(f"New port number for {tag} of {ref}", str(port.port), "8080",
+                       "The port clients connect to on the Service's ClusterIP.")))
+        if ctx.may(f"{base}.targetPort"):
+            help_text = "A number, or the name of a containerPort of the selected pods."
+            if names:
+                help_text += f" Their named ports: {names}."
+            actions.append(_set_action(
+                f"target-port-{i}", "target-port", f"Set targetPort of {tag} ({target})", ref,
+                f"{base}.targetPort", parse_port_or_name,
+                Prompt(f"New targetPort for {tag} of {ref}", str(target), "8080 or http",
+                       help_text)))
+        if spec.type in ("NodePort", "LoadBalancer") and ctx.may(f"{base}.nodePort"):
+            low, high = node_range
+            current = "auto" if port.nodePort is None else str(port.nodePort)
+            actions.append(_set_action(
+                f"node-port-{i}", "node-port", f"Set nodePort of {tag} ({current})", ref,
+                f"{base}.nodePort", lambda v: parse_node_port(v, node_range),
+                Prompt(f"nodePort for {tag} of {ref}",
+                       "" if port.nodePort is None else str(port.nodePort), f"{low}",
+                       f"Opened on every node; must lie in {low}-{high}.")))
+            if port.nodePort is not None:
+                actions.append(QuickAction(
+                    f"node-port-clear-{i}", "node-port-clear",
+                    f"Clear nodePort of {tag} ({port.nodePort}; the cluster picks one)",
+                    _fixed(UnsetEdit(ref=ref, path=f"{base}.nodePort"))))
+    if spec.type != "ExternalName" and ctx.may("spec.selector"):
+        actions.append(_set_action(
+            "selector", "selector", f"Edit selector ({format_labels(spec.selector) or 'none'})",
+            ref, "spec.selector", lambda v: parse_labels(v, allow_empty=False),
+            Prompt(f"Selector of {ref}", format_labels(spec.selector), "app=web, tier=api",
+                   "key=value pairs, comma-separated; the Service sends traffic to the ready "
+                   "pods of its namespace that carry every one of these labels.")))
+    return actions
+
+
+def _set_action(id_: str, kind: str, label: str, ref: str, path: str,
+                parse: Callable[[str], Any], prompt: Prompt) -> QuickAction:
+    def build(value: str) -> AnyEdit:
+        return SetEdit(ref=ref, path=path, value=parse(value))
+    return QuickAction(id_, kind, label, build, prompt)
+
+
+# -------------------------------------------------------------------------- nodes
+
+
+def effective_routes(level: LoadedLevel, node: NodeSpec) -> list[tuple[str, str]]:
+    """(to, via) as the node's table holds them: its own list, or the default route."""
+    if node.routes is None:
+        return [("default", str(level.world.cluster.gateway))]
+    return [(r.to, str(r.via)) for r in node.routes]
+
+
+def _node_actions(ctx: _Context, node: NodeSpec) -> list[QuickAction]:
+    ref = ctx.ref
+    cluster = ctx.level.world.cluster
+    actions: list[QuickAction] = []
+    if ctx.may("routes"):
+        routes = effective_routes(ctx.level, node)
+        nodes = "; ".join(f"{n.name} {n.ip} (pods {n.pod_cidr})" for n in cluster.nodes)
+        existing = [to for to, _ in routes]
+
+        def add(value: str) -> AnyEdit:
+            to, via = parse_route(value, cluster.node_network, existing=existing)
+            return AddRouteEdit(ref=ref, to=to, via=via)
+
+        actions.append(QuickAction(
+            "route-add", "route-add", "Add a route…", add,
+            Prompt(f"New route on {ref}", "", "DESTINATION via NEXT-HOP",
+                   "A CIDR (or default), then a node IP or the gateway "
+                   f"{cluster.gateway} on {cluster.node_network}. Nodes: {nodes}.")))
+        for to, via in routes:
+            actions.append(QuickAction(
+                f"route-remove-{to}", "route-remove", f"Remove route {to} via {via}",
+                _fixed(RemoveRouteEdit(ref=ref, to=to))))
+    if ctx.may("public"):
+        label = ("Make private (not reachable from the internet)" if node.public
+                 else "Make public (reachable from the internet)")
+        actions.append(QuickAction("public", "node-public", label,
+                                   _fixed(SetEdit(ref=ref, path="public", value=not node.public))))
+    if ctx.may("masquerade"):
+        label = ("Turn masquerade off (pod IPs leave the cluster unchanged)" if node.masquerade
+                 else "Turn masquerade on (SNAT pod traffic leaving the cluster)")
+        actions.append(QuickAction(
+            "masquerade", "node-masquerade", label,
+            _fixed(SetEdit(ref=ref, path="masquerade", value=not node.masquerade))))
+    return actions
+
+
+# ------------------------------------------------------------------------ ingress
+
+
+def _backend_port_action(ctx: _Context, id_: str, where: str, path: str,
+                         backend: IngressBackend | None) -> QuickAction | None:
+    if backend is None or backend.service is None or not ctx.may(path):
+        return None
+    port = backend.service.port
+    current = str(port.number) if port.number is not None else str(port.name)
+
+    def parse(value: str) -> dict[str, Any]:
+        if not value:
+            raise InputError("enter the Service port's number (80) or name (http)")
+        if value.isdigit():
+            return {"number": parse_port(value)}
+        return {"name": parse_dns_label(value, "a Service port name")}
+
+    return _set_action(
+        id_, "backend-port", f"Set backend port of {where} ({backend.service.name}:{current})",
+        ctx.ref, path, parse,
+        Prompt(f"Backend port of {where} (Service {backend.service.name})", current, "80 or http",
+               "The Service's port (not the pod's): its number, or its name."))
+
+
+def _ingress_actions(ctx: _Context, ing: Ingress) -> list[QuickAction]:
+    ref = ctx.ref
+    actions: list[QuickAction] = []
+    if ctx.may("spec.ingressClassName"):
+        classes = [c.metadata.name for c in ctx.level.world.ingress_classes]
+        current = ing.spec.ingressClassName or "none: the default class"
+        actions.append(_set_action(
+            "ingress-class", "ingress-class", f"Set ingressClassName ({current})", ref,
+            "spec.ingressClassName", _parse_class_name,
+            Prompt(f"ingressClassName of {ref}", ing.spec.ingressClassName or "", "nginx",
+                   "The IngressClass whose controller should serve this Ingress. Classes in "
+                   f"this cluster: {', '.join(classes) or 'none'}.")))
+    for r_i, rule in enumerate(ing.spec.rules):
+        if rule.http is None:
+            continue
+        for p_i, path in enumerate(rule.http.paths):
+            base = f"spec.rules[{r_i}].http.paths[{p_i}]"
+            where = f"{rule.host or '*'}{path.path}"
+            if ctx.may(f"{base}.pathType"):
+                new = "Exact" if path.pathType == "Prefix" else "Prefix"
+                actions.append(QuickAction(
+                    f"path-type-{r_i}-{p_i}", "path-type",
+                    f"Toggle pathType of {where}: {path.pathType} → {new}",
+                    _fixed(SetEdit(ref=ref, path=f"{base}.pathType", value=new))))
+            action = _backend_port_action(ctx, f"backend-port-{r_i}-{p_i}", where,
+                                          f"{base}.backend.service.port", path.backend)
+            if action is not None:
+                actions.append(action)
+    action = _backend_port_action(ctx, "default-backend-port", "the default backend",
+                                  "spec.defaultBackend.service.port", ing.spec.defaultBackend)
+    if action is not None:
+        actions.append(action)
+    return actions
+
+
+def _parse_class_name(value: str) -> str:
+    if not value:
+        raise InputError("enter an IngressClass name")
+    if len(value) > 253 or not _DNS_SUBDOMAIN.fullmatch(value):
+        raise InputError(f'"{value}" is not an IngressClass name (lowercase letters, digits, '
+                         '"-" and ".")')
+    return value
+
+
+# ------------------------------------------------------------------ pods, workloads
+
+
+def _container_port_actions(ctx: _Context, containers: Sequence[Container],
+                            base: str) -> list[QuickAction]:
+    actions: list[QuickAction] = []
+    for c_i, container in enumerate(containers):
+        for p_i, port in enumerate(container.ports):
+            path = f"{base}[{c_i}].ports[{p_i}].containerPort"
+            if not ctx.may(path):
+                continue
+            tag = f"{container.name}" + (f" port {port.name}" if port.name else f" ports[{p_i}]")
+            actions.append(_set_action(
+                f"container-port-{c_i}-{p_i}", "container-port",
+                f"Set containerPort of {tag} ({port.containerPort}/{port.protocol})",
+                ctx.ref, path, parse_port,
+                Prompt(f"New containerPort for {tag}", str(port.containerPort), "8080",
+                       "The port the program in this container listens on. Two containers "
+                       "of one pod share its network: they cannot both listen on one port.")))
+    return actions
+
+
+def _labels_action(ctx: _Context, path: str, labels: Mapping[str, str],
+                   what: str, help_text: str) -> QuickAction | None:
+    if not ctx.may(path):
+        return None
+    return _set_action(
+        "labels", "labels", f"Edit {what} ({format_labels(labels) or 'none'})", ctx.ref, path,
+        parse_labels,
+        Prompt(f"{what[:1].upper()}{what[1:]} of {ctx.ref}", format_labels(labels),
+               "app=web, tier=frontend", help_text))
+
+
+def _pod_actions(ctx: _Context, pod: Pod) -> list[QuickAction]:
+    actions = _container_port_actions(ctx, pod.spec.containers, "spec.containers")
+    label = _labels_action(ctx, "metadata.labels", pod.metadata.labels, "labels",
+                           "key=value pairs, comma-separated. Services and NetworkPolicies "
+                           "choose pods by these labels.")
+    return actions + ([label] if label else [])
+
+
+def _workload_actions(ctx: _Context, workload: Workload) -> list[QuickAction]:
+    tmpl = workload.spec.template
+    actions = _container_port_actions(ctx, tmpl.spec.containers, "spec.template.spec.containers")
+    selector = workload.spec.selector
+    keep = f" They must keep matching the {workload.kind}'s selector ({selector.describe()})." \
+        if selector is not None else ""
+    label = _labels_action(ctx, "spec.template.metadata.labels", tmpl.metadata.labels,
+                           "pod labels",
+                           "key=value pairs for every pod of this workload; Services and "
+                           f"NetworkPolicies choose pods by them.{keep}")
+    return actions + ([label] if label else [])
+
+
+# ----------------------------------------------------------------- network policy
+
+_POLICY_API = "networking.k8s.io/v1"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _unique_name(level: LoadedLevel, namespace: str, base: str) -> str:
+    """A NetworkPolicy name not yet taken in ``namespace`` (``base``, ``base-2`` …)."""
+    taken = {resource_ref(r) for r in level.spec.resources if r.metadata is not None}
+    base = base[:55].strip("-") or "policy"
+    name, n = base, 1
+    while f"networkpolicy/{namespace}/{name}" in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _policy(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": _POLICY_API, "kind": "NetworkPolicy",
+            "metadata": {"name": name, "namespace": namespace}, "spec": spec}
+
+
+def _pods_of(level: LoadedLevel, target: Target | None, ref: str) -> dict[str, str]:
+    """The labels that pick the selected object's pods, for "allow … to these pods" templates.
+
+    Empty (every pod of the namespace) when the object is not about pods.
+    """
+    obj = target.obj if target is not None else None
+    if isinstance(obj, Pod):
+        return dict(obj.metadata.labels)
+    if isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
+        sel = obj.spec.selector
+        if sel is not None and sel.matchLabels and not sel.matchExpressions:
+            return dict(sel.matchLabels)
+        return dict(obj.spec.template.metadata.labels)
+    if isinstance(obj, Service):
+        return dict(obj.spec.selector or {})
+    if obj is None and ref.startswith("pod/"):
+        _, ns, name = ref.split("/", 2)
+        pod = level.world.pod(ns, name)
+        return dict(pod.labels) if pod is not None else {}
+    return {}
+
+
+def _template_actions(level: LoadedLevel, target: Target | None, ref: str,
+                      namespace: str) -> list[QuickAction]:
+    """"Add a NetworkPolicy from a template", created in the selected object's namespace."""
+    ns = namespace
+    pods = _pods_of(level, target, ref)
+    selector: dict[str, Any] = {"matchLabels": pods} if pods else {}
+    to_whom = f"pods {format_labels(pods)}" if pods else f"every pod in {ns}"
+    prefix = f"{_slug('-'.join(pods.values()))}-" if pods else ""
+
+    deny = _unique_name(level, ns, "default-deny-ingress")
+    dns = _unique_name(level, ns, "allow-dns-egress")
+    actions = [
+        QuickAction(
+            "policy-default-deny", "policy-template",
+            f"New NetworkPolicy {deny}: deny all ingress to every pod in {ns}",
+            _fixed(CreateEdit(manifest=_policy(deny, ns, {
+                "podSelector": {}, "policyTypes": ["Ingress"]})))),
+        QuickAction(
+            "policy-allow-dns", "policy-template",
+            f"New NetworkPolicy {dns}: every pod in {ns} may query kube-dns (UDP+TCP 53); "
+            "this also isolates their egress",
+            _fixed(CreateEdit(manifest=_policy(dns, ns, {
+                "podSelector": {},
+                "policyTypes": ["Egress"],
+                "egress": [{
+                    "to": [{
+                        "namespaceSelector": {
+                            "matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
+                        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                    }],
+                    "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+                }],
+            })))),
+    ]
+
+    def from_pods(value: str) -> AnyEdit:
+        labels = parse_labels(value, allow_empty=False)
+        name = _unique_name(level, ns, f"{prefix}allow-from-{_slug('-'.join(labels.values()))}")
+        return CreateEdit(manifest=_policy(name, ns, {
+            "podSelector": selector, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {"matchLabels": labels}}]}]}))
+
+    def from_namespace(value: str) -> AnyEdit:
+        source = parse_dns_label(value, "a namespace name")
+        name = _unique_name(level, ns, f"{prefix}allow-from-ns-{source}")
+        return CreateEdit(manifest=_policy(name, ns, {
+            "podSelector": selector, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"namespaceSelector": {
+                "matchLabels": {"kubernetes.io/metadata.name": source}}}]}]}))
+
+    namespaces = ", ".join(sorted(level.world.namespaces))
+    actions += [
+        QuickAction(
+            "policy-allow-from-pods", "policy-template",
+            f"New NetworkPolicy: allow ingress to {to_whom} from pods with a label…", from_pods,
+            Prompt(f"Allow ingress to {to_whom} from pods in {ns} labelled", "", "app=web",
+                   "key=value pairs the source pods must all carry (a podSelector alone only "
+                   "matches pods of the policy's own namespace).")),
+        QuickAction(
+            "policy-allow-from-namespace", "policy-template",
+            f"New NetworkPolicy: allow ingress to {to_whom} from a namespace…", from_namespace,
+            Prompt(f"Allow ingress to {to_whom} from every pod of namespace", "", "monitoring",
+                   "Matched by the kubernetes.io/metadata.name label every namespace carries. "
+                   f"Namespaces here: {namespaces or 'none'}.")),
+    ]
+    return actions
+
+
+# -------------------------------------------------------------------------- entry
+
+
+def _namespace_of(target: Target | None, ref: str) -> str | None:
+    if target is not None:
+        if isinstance(target.obj, Namespace):
+            return target.name
+        return target.namespace
+    parts = ref.split("/")
+    if parts[0] == "namespace" and len(parts) == 2:
+        return parts[1]
+    if parts[0] in _NAMESPACED and len(parts) == 3:
+        return parts[1]
+    return None
+
+
+def _kind_in(kind: str, kinds: Sequence[str]) -> bool:
+    """Case-insensitive kind match; "*" (what a sandbox without a puzzle passes) is any kind."""
+    wanted = {k.lower() for k in kinds}
+    return "*" in wanted or kind.lower() in wanted
+
+
+def quick_actions(level: LoadedLevel, ref: str, editable: tuple[str, ...] | None,
+                  can_create: Sequence[str] = (),
+                  can_delete: Sequence[str] = ()) -> list[QuickAction]:
+    """Every action the inspector offers for ``ref`` (empty for unknown refs).
+
+    ``editable`` is the session's answer for this object: None = locked, ``()`` =
+    every field, else the field prefixes the player may change. ``can_create`` /
+    ``can_delete`` are the kinds the puzzle lets the player add / remove ("*":
+    any kind, for a sandbox without a puzzle). A pod of a workload or an
+    implicit namespace is not an object of the level: it gets only the
+    create-in-this-namespace templates.
+    """
+    try:
+        ref = canonical_ref(ref)
+    except EditError:
+        return []
+    target: Target | None
+    try:
+        target = find_object(level, ref)
+    except EditError:
+        target = None
+    actions: list[QuickAction] = []
+    ctx = _context(level, target, editable) if target is not None else None
+    if ctx is not None and target is not None:
+        obj = target.obj
+        if isinstance(obj, Service):
+            actions += _service_actions(ctx, obj)
+        elif isinstance(obj, NodeSpec):
+            actions += _node_actions(ctx, obj)
+        elif isinstance(obj, Ingress):
+            actions += _ingress_actions(ctx, obj)
+        elif isinstance(obj, Pod):
+            actions += _pod_actions(ctx, obj)
+        elif isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
+            actions += _workload_actions(ctx, obj)
+        elif isinstance(obj, Namespace):
+            label = _labels_action(ctx, "metadata.labels", obj.metadata.labels,
+                                   "namespace labels",
+                                   "key=value pairs; a NetworkPolicy namespaceSelector "
+                                   "chooses namespaces by these labels.")
+            actions += [label] if label else []
+    if target is not None and not target.is_node and _kind_in(target.kind, can_delete):
+        actions.append(QuickAction(f"delete-{target.kind.lower()}", "delete",
+                                   f"Delete {target.ref}", _fixed(DeleteEdit(ref=target.ref))))
+    namespace = _namespace_of(target, ref)
+    if namespace is not None and _kind_in("NetworkPolicy", can_create):
+        actions += _template_actions(level, target, ref, namespace)
+    return actions
+

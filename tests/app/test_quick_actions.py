@@ -1,0 +1,495 @@
+"""Quick actions: which one-keystroke edits the inspector offers, and what each one does.
+
+Run against the real campaign levels: every offered action must make an edit
+the game accepts, must never be an edit the puzzle's locks refuse, and the
+levels' own solutions must be reachable through the actions a player sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from k8snet_tui.app.widgets.quick_actions import (
+    InputError,
+    QuickAction,
+    next_service_type,
+    parse_labels,
+    parse_port_or_name,
+    parse_route,
+    quick_actions,
+)
+from k8snet_tui.game.edits import apply_edit, find_object
+from k8snet_tui.game.locks import editable_fields, original_refs, refusal
+from k8snet_tui.model.edits import (
+    AddRouteEdit,
+    AnyEdit,
+    CreateEdit,
+    DeleteEdit,
+    RemoveRouteEdit,
+    SetEdit,
+    UnsetEdit,
+)
+from k8snet_tui.model.load import LoadedLevel, load_level, load_level_text
+from k8snet_tui.model.resources import Service
+
+LEVELS = Path(__file__).resolve().parents[2] / "levels"
+LEVEL_FILES = sorted(p for p in LEVELS.rglob("*.yaml") if p.name != "pack.yaml")
+
+EDGE = """\
+format: k8snet/v1
+id: edge-sample
+cluster:
+  nodes:
+    - {name: node-a, public: true}
+    - name: node-b
+resources:
+  - apiVersion: v1
+    kind: Namespace
+    metadata: {name: shop, labels: {team: shop}}
+  - apiVersion: networking.k8s.io/v1
+    kind: IngressClass
+    metadata: {name: nginx}
+    spec: {controller: k8s.io/ingress-nginx}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, namespace: shop}
+    spec:
+      replicas: 2
+      selector: {matchLabels: {app: web}}
+      template:
+        metadata: {labels: {app: web}}
+        spec:
+          containers:
+            - name: web
+              ports: [{containerPort: 8080, name: http}]
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web, namespace: shop}
+    spec:
+      type: LoadBalancer
+      selector: {app: web}
+      ports: [{name: http, port: 80, targetPort: http, nodePort: 30080}]
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: legacy, namespace: shop}
+    spec:
+      type: ExternalName
+      externalName: legacy.example.com
+  - apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: shop, namespace: shop}
+    spec:
+      ingressClassName: nginx
+      defaultBackend:
+        service: {name: web, port: {number: 80}}
+      rules:
+        - host: shop.example.com
+          http:
+            paths:
+              - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: http}}}}
+              - {path: /api, pathType: Exact,
+                 backend: {service: {name: web, port: {number: 80}}}}
+  - apiVersion: v1
+    kind: Pod
+    metadata: {name: tools, labels: {app: tools}}
+    spec:
+      containers:
+        - name: tools
+          ports: [{containerPort: 22}]
+flows: []
+"""
+
+
+def load(path: Path) -> LoadedLevel:
+    return load_level(path)
+
+
+def edge() -> LoadedLevel:
+    return load_level_text(EDGE)
+
+
+def unlocked(level: LoadedLevel) -> LoadedLevel:
+    """The same cluster as a sandbox: no puzzle, so every field is the player's."""
+    return replace(level, spec=level.spec.model_copy(update={"puzzle": None}))
+
+
+def level_by_id(level_id: str) -> LoadedLevel:
+    for path in LEVEL_FILES:
+        level = load(path)
+        if level.id == level_id:
+            return level
+    raise AssertionError(f"no level {level_id} under {LEVELS}")
+
+
+def sample_value(action: QuickAction, level: LoadedLevel) -> str:
+    """A value a player could type into the action's prompt, valid for ``level``."""
+    if action.prompt is None:
+        return ""
+    gateway = level.world.cluster.gateway
+    initial = action.prompt.initial
+    samples = {
+        "service-port": "12345",
+        "target-port": "http",
+        "node-port": "30999",
+        "selector": "app=quick",
+        "route-add": f"10.250.0.0/24 via {gateway}",
+        "labels": f"{initial}, quick=yes" if initial else "quick=yes",
+        "container-port": "19999",
+        "backend-port": "8443",
+        "ingress-class": "nginx",
+    }
+    if action.id == "policy-allow-from-pods":
+        return "app=quick"
+    if action.id == "policy-allow-from-namespace":
+        return "kube-system"
+    return samples[action.kind]
+
+
+def every_ref(level: LoadedLevel) -> Iterator[str]:
+    """Objects of the level, plus what the object tree also shows: workload pods, namespaces."""
+    yield from level.world.refs
+    yield from (pod.ref for pod in level.world.pods if pod.owner is not None)
+    yield from (f"namespace/{ns}" for ns in level.world.namespaces)
+
+
+def level_ids(path: Path) -> str:
+    return str(path.relative_to(LEVELS))
+
+
+# ---------------------------------------------------------------- real levels
+
+
+@pytest.mark.parametrize("path", LEVEL_FILES, ids=level_ids)
+def test_every_action_on_an_unlocked_level_makes_an_edit_the_game_applies(path: Path) -> None:
+    level = unlocked(load(path))
+    seen = 0
+    for ref in every_ref(level):
+        # Deleting what a flow names is refused by design; policies are never named.
+        for action in quick_actions(level, ref, (), ["*"], ["NetworkPolicy"]):
+            edit = action.edit(sample_value(action, level))
+            after = apply_edit(level, edit)
+            assert after.spec != level.spec, f"{ref}: {action.label} changed nothing"
+            seen += 1
+    assert seen > 0
+
+
+@pytest.mark.parametrize("path", LEVEL_FILES, ids=level_ids)
+def test_actions_offered_on_a_puzzle_never_break_its_locks(path: Path) -> None:
+    level = load(path)
+    puzzle = level.spec.puzzle
+    assert puzzle is not None
+    original = original_refs(level)
+    for ref in every_ref(level):
+        try:
+            editable = editable_fields(level, ref, original=original)
+        except Exception:  # noqa: BLE001 - refs the game cannot name have no locks to test
+            continue
+        for action in quick_actions(level, ref, editable, puzzle.create, puzzle.delete):
+            edit = action.edit(sample_value(action, level))
+            assert refusal(level, edit, original=original) is None, (ref, action.label)
+            apply_edit(level, edit, enforce_locks=True, original=original)
+
+
+def test_locked_objects_offer_nothing_without_create_or_delete() -> None:
+    level = level_by_id("return-route")
+    assert editable_fields(level, "pod/shop/web") is None
+    assert quick_actions(level, "pod/shop/web", None) == []
+
+
+def test_only_the_fields_a_puzzle_opens_get_actions() -> None:
+    level = level_by_id("targetport-by-name")
+    ref = "service/shop/api"
+    kinds = {a.kind for a in quick_actions(level, ref, editable_fields(level, ref))}
+    assert kinds == {"service-port", "target-port"}  # spec.ports only: no type, no selector
+    kinds = {a.kind for a in quick_actions(unlocked(level), ref, ())}
+    assert {"service-type", "selector"} <= kinds
+
+
+def _action(actions: list[QuickAction], kind: str, **match: Any) -> QuickAction:
+    found = [a for a in actions if a.kind == kind and
+             all(getattr(a, k) == v for k, v in match.items())]
+    assert len(found) == 1, [a.label for a in actions]
+    return found[0]
+
+
+def _solution(level: LoadedLevel) -> list[AnyEdit]:
+    assert level.spec.puzzle is not None
+    return list(level.spec.puzzle.solution)
+
+
+def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
+    puzzle = level.spec.puzzle
+    assert puzzle is not None
+    return quick_actions(level, ref, editable_fields(level, ref), puzzle.create, puzzle.delete)
+
+
+@pytest.mark.parametrize(
+    ("level_id", "ref", "kind", "value"),
+    [
+        ("targetport-by-name", "service/shop/api", "target-port", "http"),
+        ("selector-typo", "service/shop/cart", "selector", "app=cart, component=api"),
+        ("return-route", "node/node-b", "route-add", "10.244.0.0/24 via 192.168.0.11"),
+        ("port-conflict", "deployment/shop/web", "container-port", "9113"),
+    ],
+)
+def test_a_one_step_solution_is_one_quick_action(level_id: str, ref: str, kind: str,
+                                                 value: str) -> None:
+    level = level_by_id(level_id)
+    candidates = [a for a in _actions(level, ref) if a.kind == kind]
+    assert _solution(level)[0] in [a.edit(value) for a in candidates]
+
+
+def test_the_nodeport_solution_is_cycle_type_then_set_node_port() -> None:
+    level = level_by_id("nodeport")
+    first = _action(_actions(level, "service/shop/web"), "service-type").edit()
+    assert first == _solution(level)[0]
+    level = apply_edit(level, first)
+    second = _action(_actions(level, "service/shop/web"), "node-port").edit("30080")
+    assert second == _solution(level)[1]
+
+
+def test_the_dns_template_is_the_allow_dns_solution_in_the_selected_namespace() -> None:
+    level = level_by_id("dns-default-deny")
+    edit = _action(_actions(level, "deployment/shop/web"), "policy-template",
+                   id="policy-allow-dns").edit()
+    expected = _solution(level)[0]
+    assert isinstance(edit, CreateEdit)
+    assert isinstance(expected, CreateEdit)
+    assert edit.manifest["metadata"]["namespace"] == "shop"
+    assert edit.manifest["spec"] == expected.manifest["spec"]
+
+
+# ----------------------------------------------------------------- per kind
+
+
+def test_service_actions_use_index_paths() -> None:
+    level = edge()
+    actions = quick_actions(level, "service/shop/web", ())
+    assert _action(actions, "target-port").edit("8080") == SetEdit(
+        ref="service/shop/web", path="spec.ports[0].targetPort", value=8080)
+    assert _action(actions, "target-port").edit("http") == SetEdit(
+        ref="service/shop/web", path="spec.ports[0].targetPort", value="http")
+    assert _action(actions, "service-port").edit("8080") == SetEdit(
+        ref="service/shop/web", path="spec.ports[0].port", value=8080)
+    assert _action(actions, "node-port-clear").edit() == UnsetEdit(
+        ref="service/shop/web", path="spec.ports[0].nodePort")
+    assert _action(actions, "selector").edit("app=web,tier=front") == SetEdit(
+        ref="service/shop/web", path="spec.selector", value={"app": "web", "tier": "front"})
+
+
+def _service(level: LoadedLevel, ref: str) -> Service:
+    obj = find_object(level, ref).obj
+    assert isinstance(obj, Service)
+    return obj
+
+
+def test_cycle_type_walks_clusterip_nodeport_loadbalancer() -> None:
+    level = unlocked(level_by_id("nodeport"))
+    seen = []
+    for _ in range(3):
+        action = _action(quick_actions(level, "service/shop/web", ()), "service-type")
+        level = apply_edit(level, action.edit())
+        seen.append(_service(level, "service/shop/web").spec.type)
+    assert seen == ["NodePort", "LoadBalancer", "ClusterIP"]
+
+
+def test_a_pinned_node_port_keeps_cycle_type_away_from_clusterip() -> None:
+    level = edge()
+    svc = _service(level, "service/shop/web")
+    assert next_service_type(svc) == "NodePort"  # ClusterIP would be refused with nodePort set
+    action = _action(quick_actions(level, "service/shop/web", ()), "service-type")
+    assert "cleared first" in action.label
+    assert next_service_type(_service(level, "service/shop/legacy")) == "ClusterIP"
+
+
+def test_node_port_is_offered_only_for_exposed_types_and_checked_against_the_range() -> None:
+    level = level_by_id("nodeport")
+    kinds = {a.kind for a in _actions(level, "service/shop/web")}
+    assert "node-port" not in kinds  # still ClusterIP
+    action = _action(quick_actions(edge(), "service/shop/web", ()), "node-port")
+    assert action.validate("80") == "80 is outside the NodePort range 30000-32767"
+    assert action.validate("30001") is None
+
+
+def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
+    level = level_by_id("return-route")
+    actions = quick_actions(level, "node/node-a", ())
+    add = _action(actions, "route-add")
+    assert add.edit("10.244.7.0/24 via 192.168.0.12") == AddRouteEdit(
+        ref="node/node-a", to="10.244.7.0/24", via="192.168.0.12")
+    removes = [a.edit() for a in actions if a.kind == "route-remove"]
+    assert removes == [RemoveRouteEdit(ref="node/node-a", to="10.244.1.0/24"),
+                       RemoveRouteEdit(ref="node/node-a", to="default")]
+    assert _action(actions, "node-public").edit() == SetEdit(
+        ref="node/node-a", path="public", value=True)
+    assert _action(actions, "node-masquerade").edit() == SetEdit(
+        ref="node/node-a", path="masquerade", value=False)
+    assert add.validate("10.244.1.0/24 via 192.168.0.12") == (
+        "there is already a route to 10.244.1.0/24; remove it first")
+
+
+def test_a_node_without_routes_of_its_own_can_remove_its_default_route() -> None:
+    level = edge()
+    action = _action(quick_actions(level, "node/node-b", ()), "route-remove")
+    assert action.edit() == RemoveRouteEdit(ref="node/node-b", to="default")
+    assert apply_edit(level, action.edit()).world.cluster.nodes[1].routes[-1].via is None
+
+
+def test_ingress_actions_toggle_path_type_and_set_backend_ports_and_class() -> None:
+    level = edge()
+    actions = quick_actions(level, "ingress/shop/shop", ())
+    toggles = [a.edit() for a in actions if a.kind == "path-type"]
+    assert toggles == [
+        SetEdit(ref="ingress/shop/shop", path="spec.rules[0].http.paths[0].pathType",
+                value="Exact"),
+        SetEdit(ref="ingress/shop/shop", path="spec.rules[0].http.paths[1].pathType",
+                value="Prefix"),
+    ]
+    ports = {a.id: a for a in actions if a.kind == "backend-port"}
+    assert set(ports) == {"backend-port-0-0", "backend-port-0-1", "default-backend-port"}
+    assert ports["backend-port-0-0"].edit("80") == SetEdit(
+        ref="ingress/shop/shop", path="spec.rules[0].http.paths[0].backend.service.port",
+        value={"number": 80})
+    assert ports["default-backend-port"].edit("http") == SetEdit(
+        ref="ingress/shop/shop", path="spec.defaultBackend.service.port", value={"name": "http"})
+    cls = _action(actions, "ingress-class")
+    assert cls.edit("public") == SetEdit(ref="ingress/shop/shop", path="spec.ingressClassName",
+                                         value="public")
+    assert "nginx" in (cls.prompt.help if cls.prompt else "")
+
+
+def test_pod_and_workload_actions_change_container_ports_and_labels() -> None:
+    level = edge()
+    pod = quick_actions(level, "pod/default/tools", ())
+    assert _action(pod, "container-port").edit("2222") == SetEdit(
+        ref="pod/default/tools", path="spec.containers[0].ports[0].containerPort", value=2222)
+    assert _action(pod, "labels").edit("app=tools, debug=true") == SetEdit(
+        ref="pod/default/tools", path="metadata.labels", value={"app": "tools", "debug": "true"})
+    web = quick_actions(level, "deployment/shop/web", ())
+    labels = _action(web, "labels")
+    assert labels.prompt is not None and labels.prompt.initial == "app=web"
+    assert labels.edit("app=web, tier=front") == SetEdit(
+        ref="deployment/shop/web", path="spec.template.metadata.labels",
+        value={"app": "web", "tier": "front"})
+
+
+def test_delete_is_offered_only_for_kinds_the_puzzle_lets_go() -> None:
+    level = level_by_id("dns-default-deny")
+    ref = "networkpolicy/shop/web-egress"
+    assert "delete" not in {a.kind for a in quick_actions(level, ref, (), [], [])}
+    delete = _action(quick_actions(level, ref, (), [], ["NetworkPolicy"]), "delete")
+    assert delete.edit() == DeleteEdit(ref=ref)
+
+
+def test_policy_templates_need_create_and_land_in_the_selected_namespace() -> None:
+    level = edge()
+    assert not [a for a in quick_actions(level, "service/shop/web", (), [], [])
+                if a.kind == "policy-template"]
+    actions = quick_actions(level, "service/shop/web", (), ["NetworkPolicy"], [])
+    templates = {a.id: a for a in actions if a.kind == "policy-template"}
+    assert set(templates) == {"policy-default-deny", "policy-allow-dns",
+                              "policy-allow-from-pods", "policy-allow-from-namespace"}
+    deny = templates["policy-default-deny"].edit()
+    assert isinstance(deny, CreateEdit)
+    assert deny.manifest == {
+        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+        "metadata": {"name": "default-deny-ingress", "namespace": "shop"},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress"]},
+    }
+    from_pods = templates["policy-allow-from-pods"].edit("role=frontend")
+    assert isinstance(from_pods, CreateEdit)
+    assert from_pods.manifest["spec"] == {  # the Service's pods, from pods with the label
+        "podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Ingress"],
+        "ingress": [{"from": [{"podSelector": {"matchLabels": {"role": "frontend"}}}]}],
+    }
+    from_ns = templates["policy-allow-from-namespace"].edit("monitoring")
+    assert isinstance(from_ns, CreateEdit)
+    assert from_ns.manifest["spec"]["ingress"] == [{"from": [{"namespaceSelector": {
+        "matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}]}]
+    assert templates["policy-allow-from-namespace"].validate("Not A Namespace") is not None
+
+
+def test_template_names_never_collide_with_existing_policies() -> None:
+    level = edge()
+    first = _action(quick_actions(level, "namespace/shop", (), ["*"], []), "policy-template",
+                    id="policy-default-deny").edit()
+    level = apply_edit(level, first)
+    second = _action(quick_actions(level, "namespace/shop", (), ["*"], []), "policy-template",
+                     id="policy-default-deny").edit()
+    assert isinstance(second, CreateEdit)
+    assert second.manifest["metadata"]["name"] == "default-deny-ingress-2"
+    apply_edit(level, second)
+
+
+def test_a_workload_pod_gets_only_templates_built_from_its_labels() -> None:
+    level = edge()
+    actions = quick_actions(level, "pod/shop/web-0", (), ["NetworkPolicy"], ["*"])
+    assert {a.kind for a in actions} == {"policy-template"}
+    edit = _action(actions, "policy-template", id="policy-allow-from-pods").edit("app=x")
+    assert isinstance(edit, CreateEdit)
+    assert edit.manifest["spec"]["podSelector"] == {"matchLabels": {"app": "web"}}
+
+
+def test_unknown_refs_offer_nothing() -> None:
+    assert quick_actions(edge(), "service/shop/nope", (), ["*"], ["*"]) != []  # templates only
+    assert {a.kind for a in quick_actions(edge(), "service/shop/nope", (), ["*"], ["*"])} == {
+        "policy-template"}
+    assert quick_actions(edge(), "not a ref", (), ["*"], ["*"]) == []
+    assert quick_actions(edge(), "ingressclass/nginx", (), [], []) == []
+
+
+# -------------------------------------------------------------------- parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("8080", 8080), ("http", "http"), ("dns-tcp", "dns-tcp")],
+)
+def test_target_port_accepts_numbers_and_port_names(text: str, expected: int | str) -> None:
+    assert parse_port_or_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("70000", "70000 is outside 1-65535"),
+        ("0", "0 is outside 1-65535"),
+        ("HTTP", "is not a port name"),
+        ("a-very-long-port-name", "too long"),
+        ("", "enter a port number"),
+    ],
+)
+def test_target_port_rejects_what_kubernetes_rejects(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse_port_or_name(text)
+
+
+def test_labels_parse_both_spellings_and_reject_bad_keys() -> None:
+    assert parse_labels("app=web, tier: api") == {"app": "web", "tier": "api"}
+    assert parse_labels('app.kubernetes.io/name=web') == {"app.kubernetes.io/name": "web"}
+    assert parse_labels("") == {}
+    for bad, why in [("app", "needs a value"), ("app=web,app=api", "given twice"),
+                     ("-x=1", "not a label key"), ("app=we b", "not a valid value")]:
+        with pytest.raises(InputError, match=why):
+            parse_labels(bad)
+    with pytest.raises(InputError, match="at least one"):
+        parse_labels(" , ", allow_empty=False)
+
+
+def test_routes_are_checked_like_the_level_loader_checks_them() -> None:
+    net = edge().world.cluster.node_network
+    assert parse_route("10.244.1.0/24 via 192.168.0.12", net) == ("10.244.1.0/24",
+                                                                  "192.168.0.12")
+    assert parse_route("default 192.168.0.1", net) == ("default", "192.168.0.1")
+    for bad, why in [("10.244.1.5/24 via 192.168.0.12", "host bits"),
+                     ("10.244.1.0/24 via 10.0.0.1", "not on the node network"),
+                     ("nowhere via 192.168.0.1", "not a CIDR"),
+                     ("10.244.1.0/24", "DESTINATION via NEXT-HOP"),
+                     ("10.244.1.0/24 via gateway", "not an IPv4 address")]:
+        with pytest.raises(InputError, match=why):
+            parse_route(bad, net)
