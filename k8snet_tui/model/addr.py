@@ -15,8 +15,8 @@ from ipaddress import IPv4Address
 class Addr(IPv4Address):
     __slots__ = ("_hash", "_text")
 
-    def __init__(self, address: object) -> None:
-        super().__init__(address)  # type: ignore[arg-type]
+    def __init__(self, address: int | str | bytes | IPv4Address) -> None:
+        super().__init__(address)
         self._text = super().__str__()
         self._hash = super().__hash__()
 
