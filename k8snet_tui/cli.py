@@ -53,7 +53,7 @@ class _Invalid(Exception):
         self.problems = problems
 
 
-def _play(path: str | None) -> int:
+def _play(path: str | None, *, watch: bool = False) -> int:
     """Start the Textual game (imported here so headless commands never load Textual)."""
     paths: list[Path] = []
     if path is not None:
@@ -66,7 +66,7 @@ def _play(path: str | None) -> int:
         paths.append(target)
     from k8snet_tui.app.app import make_app
 
-    make_app(paths).run()
+    make_app(paths, watch=watch).run()
     return EXIT_OK
 
 
@@ -161,7 +161,29 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_play(args: argparse.Namespace) -> int:
-    return _play(args.path)
+    return _play(args.path, watch=args.watch)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from k8snet_tui.game.scaffold import ScaffoldError, new_level, new_pack
+
+    target = Path(args.path)
+    try:
+        if args.what == "pack":
+            written = new_pack(target, pack_id=args.id, title=args.title, author=args.author)
+        else:
+            written = new_level(target, level_id=args.id, title=args.title)
+    except ScaffoldError as exc:
+        raise _Invalid([Problem("already exists; nothing was written (k8snet-tui new never "
+                                "overwrites)", file=str(exc.path), code="io")]) from None
+    except OSError as exc:
+        raise _Invalid([Problem(f"cannot write: {exc.strerror}", file=args.path,
+                                code="io")]) from None
+    for path in written:
+        print(f"wrote {path}")
+    main_file = written[-1]
+    print(f"next: k8snet-tui validate {target}   ·   k8snet-tui play {main_file} --watch")
+    return EXIT_OK
 
 
 # -------------------------------------------------------------------- parser
@@ -179,7 +201,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     play = sub.add_parser("play", help="play a level file or pack folder")
     play.add_argument("path", metavar="PATH")
+    play.add_argument("--watch", action="store_true",
+                      help="reload the level whenever its file changes (for level authors)")
     play.set_defaults(func=_cmd_play)
+
+    new = sub.add_parser("new", help="scaffold a level pack or a level file",
+                         description="Write a commented, valid, playable starting point. "
+                                     "Never overwrites an existing file.")
+    new.add_argument("what", choices=["pack", "level"])
+    new.add_argument("path", metavar="PATH", help="the pack folder, or the level file")
+    new.add_argument("--id", help="the id (default: from the file or folder name)")
+    new.add_argument("--title", help="the title")
+    new.add_argument("--author", default="unknown", help="the pack's author")
+    new.set_defaults(func=_cmd_new)
 
     check = sub.add_parser("check", help="evaluate every flow of a level",
                            description="Evaluate every flow of a level. Exit 0 when all "

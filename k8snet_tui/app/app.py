@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from k8snet_tui.app.commands import GameCommands
 from k8snet_tui.app.messages import LevelChosen
 from k8snet_tui.game.catalog import Catalog, LevelEntry, PackEntry, build_catalog
-from k8snet_tui.game.packs import builtin_pack_path
+from k8snet_tui.game.packs import discover_packs
 from k8snet_tui.game.progress import LevelRecord, ProgressStore, SaveFile, record_solved
 from k8snet_tui.game.session import Clock, Session
 from k8snet_tui.model.load import load_level
@@ -37,8 +37,9 @@ class K8snetApp(App[None]):
     ]
 
     def __init__(self, catalog: Catalog, store: ProgressStore, *, clock: Clock = time.monotonic,
-                 single_level: bool = False) -> None:
+                 single_level: bool = False, watch: bool = False) -> None:
         super().__init__()
+        self.watch_files = watch
         self.catalog = catalog
         self.store = store
         self.clock = clock
@@ -159,9 +160,15 @@ class K8snetApp(App[None]):
 
 
 def make_app(paths: Sequence[Path] | None = None, *, data_dir: Path | None = None,
-             clock: Clock = time.monotonic) -> K8snetApp:
+             clock: Clock = time.monotonic, watch: bool = False) -> K8snetApp:
     """The game on the built-in campaign, or on the given level files / pack folders."""
-    targets = list(paths) if paths else [builtin_pack_path()]
+    problems = []
+    if paths:
+        targets = list(paths)
+    else:
+        targets, problems = discover_packs()
     catalog = build_catalog(targets)
+    catalog.problems.extend(problems)
     single = bool(paths) and len(targets) == 1 and targets[0].is_file()
-    return K8snetApp(catalog, ProgressStore(data_dir), clock=clock, single_level=single)
+    return K8snetApp(catalog, ProgressStore(data_dir), clock=clock, single_level=single,
+                     watch=watch)

@@ -17,7 +17,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from k8snet_tui.model.level import PackFile
-from k8snet_tui.model.load import is_level_document, locate_problems, validation_problems
+from k8snet_tui.model.load import (
+    format_problem,
+    is_level_document,
+    locate_problems,
+    validation_problems,
+)
 from k8snet_tui.model.problems import LevelError, Loc, Problem
 from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents, read_file_text
 
@@ -127,6 +132,9 @@ def load_pack(path: str | Path) -> Pack:
         raise LevelError([Problem(f"{PACK_FILE} must be one YAML mapping (format, id, title, "
                                   "levels or chapters)", file=display, line=1, column=1)])
     raw: dict[str, Any] = docs[0]
+    version = format_problem(raw, "pack")
+    if version is not None:
+        raise LevelError(locate_problems([version], raw, marks, display))
     try:
         spec = PackFile.model_validate(raw)
     except ValidationError as exc:
@@ -198,3 +206,55 @@ def unlisted_level_files(pack: Pack) -> list[Path]:
         if looks_like_level(path):
             out.append(path)
     return out
+
+
+ENTRY_POINT_GROUP = "k8snet_tui.packs"
+"""Python packages publish packs by naming, under this group, a package whose folder holds a
+pack.yaml (``mypack = "my_pack_module"``) or a callable returning that folder."""
+
+
+def user_packs_dir() -> Path:
+    """Where players drop shared pack folders: ``<data dir>/packs/<pack>/pack.yaml``."""
+    from k8snet_tui.game.progress import data_dir
+
+    return data_dir() / "packs"
+
+
+def _entry_point_packs() -> tuple[list[Path], list[Problem]]:
+    from importlib import import_module
+    from importlib.metadata import entry_points
+
+    paths: list[Path] = []
+    problems: list[Problem] = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        where = f"entry point {ep.name} = {ep.value} ({ENTRY_POINT_GROUP})"
+        try:
+            target = ep.load()
+            if callable(target):
+                target = target()
+            if isinstance(target, (str, Path)):
+                path = Path(target)
+            else:
+                module = import_module(ep.value.split(":")[0])
+                path = Path(next(iter(getattr(module, "__path__", [])), "") or
+                            Path(str(module.__file__)).parent)
+        except Exception as exc:  # a broken third-party package must not stop the game
+            problems.append(Problem(f"cannot load: {exc}", file=where, code="pack"))
+            continue
+        if is_pack(path):
+            paths.append(path)
+        else:
+            problems.append(Problem(f"{path} has no {PACK_FILE}", file=where, code="pack"))
+    return paths, problems
+
+
+def discover_packs() -> tuple[list[Path], list[Problem]]:
+    """Every pack the game offers: built-in, the user's folder, installed packages."""
+    paths = [builtin_pack_path()]
+    user = user_packs_dir()
+    if user.is_dir():
+        paths += sorted(p for p in user.iterdir() if is_pack(p))
+    more, problems = _entry_point_packs()
+    seen = {p.resolve() for p in paths}
+    paths += [p for p in more if p.resolve() not in seen]
+    return paths, problems

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from k8snet_tui import FORMAT
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.problems import LevelError, Loc, Problem, errors_only
 from k8snet_tui.model.world import World, build_world
@@ -191,11 +192,24 @@ def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable,
     return problems
 
 
+def format_problem(raw: dict[str, Any], what: str) -> Problem | None:
+    """A clear refusal for a file written for another version of the format."""
+    declared = raw.get("format")
+    if isinstance(declared, str) and declared.startswith("k8snet/") and declared != FORMAT:
+        return Problem(f"this {what} needs format {declared}, but this k8snet-tui reads "
+                       f"{FORMAT}: upgrade k8snet-tui (or ask the author for a {FORMAT} "
+                       "version)", ("format",), code="format-version")
+    return None
+
+
 def _finish(raw: Any, marks: MarkTable, filename: str | None, base: Path | None,
             path: Path | None, *, lenient: bool = False) -> LoadedLevel:
     if not isinstance(raw, dict):
         raise LevelError([Problem("a level file must be a YAML mapping (format, id, flows …)",
                                   file=filename, line=1, column=1)])
+    version = format_problem(raw, "level")
+    if version is not None:
+        raise LevelError(locate_problems([version], raw, marks, filename))
     problems = [*marks.warnings, *_include(raw, base, marks, path)]
     if isinstance(raw.get("resources"), list):
         raw["resources"] = _flatten_lists(raw["resources"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -488,7 +487,7 @@ def test_show_keeps_what_the_player_folded_and_where_the_cursor_was() -> None:
         assert tree.cursor_node is node_b
         node_b.expand()
         await pilot.pause()
-        assert "route 10.244.0.0/24 via 192.168.0.11 · routes[0]" in rendered(tree)
+        assert "route 10.244.0.0/24 via 192.168.0.11 · routes[1]" in rendered(tree)
         await pilot.press("enter")
         await pilot.pause()
         assert object_refs(app) == ["node/node-b"]

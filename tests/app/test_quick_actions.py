@@ -17,6 +17,7 @@ import pytest
 from k8snet_tui.app.widgets.quick_actions import (
     InputError,
     QuickAction,
+    format_labels,
     next_service_type,
     parse_labels,
     parse_port_or_name,
@@ -25,6 +26,7 @@ from k8snet_tui.app.widgets.quick_actions import (
 )
 from k8snet_tui.game.edits import apply_edit, find_object
 from k8snet_tui.game.locks import editable_fields, original_refs, refusal
+from k8snet_tui.game.paths import get_path, is_prefix, resolve_path
 from k8snet_tui.model.edits import (
     AddRouteEdit,
     AnyEdit,
@@ -45,7 +47,11 @@ format: k8snet/v1
 id: edge-sample
 cluster:
   nodes:
-    - {name: node-a, public: true}
+    - name: node-a
+      public: true
+      routes:
+        - {to: 10.244.1.0/24, via: 192.168.0.12}
+        - {to: default, via: 192.168.0.1}
     - name: node-b
 resources:
   - apiVersion: v1
@@ -74,6 +80,16 @@ resources:
       type: LoadBalancer
       selector: {app: web}
       ports: [{name: http, port: 80, targetPort: http, nodePort: 30080}]
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: api, namespace: shop}
+    spec:
+      selector: {app: web}
+      ports: [{name: http, port: 8080, targetPort: http}]
+  - apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: deny-all, namespace: shop}
+    spec: {podSelector: {}}
   - apiVersion: v1
     kind: Service
     metadata: {name: legacy, namespace: shop}
@@ -105,6 +121,14 @@ flows: []
 """
 
 
+EDGE_PUZZLE = """\
+puzzle:
+  editable:
+    - {ref: service/shop/web, fields: ["spec.ports[name=http]"]}
+    - {ref: node/node-a, fields: [routes]}
+"""
+
+
 def load(path: Path) -> LoadedLevel:
     return load_level(path)
 
@@ -118,36 +142,28 @@ def unlocked(level: LoadedLevel) -> LoadedLevel:
     return replace(level, spec=level.spec.model_copy(update={"puzzle": None}))
 
 
-def level_by_id(level_id: str) -> LoadedLevel:
-    for path in LEVEL_FILES:
-        level = load(path)
-        if level.id == level_id:
-            return level
-    raise AssertionError(f"no level {level_id} under {LEVELS}")
-
-
 def sample_value(action: QuickAction, level: LoadedLevel) -> str:
-    """A value a player could type into the action's prompt, valid for ``level``."""
+    """A value a player could type into the action's prompt that changes the field."""
     if action.prompt is None:
         return ""
     gateway = level.world.cluster.gateway
     initial = action.prompt.initial
     samples = {
-        "service-port": "12345",
-        "target-port": "http",
-        "node-port": "30999",
-        "selector": "app=quick",
-        "route-add": f"10.250.0.0/24 via {gateway}",
-        "labels": f"{initial}, quick=yes" if initial else "quick=yes",
-        "container-port": "19999",
-        "backend-port": "8443",
-        "ingress-class": "nginx",
+        "service-port": ["12345", "12346"],
+        "target-port": ["http", "8080"],
+        "node-port": ["30999", "30998"],
+        "selector": ["app=quick"],
+        "route-add": [f"10.250.0.0/24 via {gateway}"],
+        "labels": [f"{initial}, quick=yes" if initial else "quick=yes"],
+        "container-port": ["19999", "19998"],
+        "backend-port": ["8443", "8444"],
+        "ingress-class": ["nginx", "public"],
     }
     if action.id == "policy-allow-from-pods":
         return "app=quick"
     if action.id == "policy-allow-from-namespace":
         return "kube-system"
-    return samples[action.kind]
+    return next(v for v in samples[action.kind] if v != initial)
 
 
 def every_ref(level: LoadedLevel) -> Iterator[str]:
@@ -187,7 +203,7 @@ def test_actions_offered_on_a_puzzle_never_break_its_locks(path: Path) -> None:
     for ref in every_ref(level):
         try:
             editable = editable_fields(level, ref, original=original)
-        except Exception:  # noqa: BLE001 - refs the game cannot name have no locks to test
+        except Exception:
             continue
         for action in quick_actions(level, ref, editable, puzzle.create, puzzle.delete):
             edit = action.edit(sample_value(action, level))
@@ -195,19 +211,116 @@ def test_actions_offered_on_a_puzzle_never_break_its_locks(path: Path) -> None:
             apply_edit(level, edit, enforce_locks=True, original=original)
 
 
-def test_locked_objects_offer_nothing_without_create_or_delete() -> None:
-    level = level_by_id("return-route")
-    assert editable_fields(level, "pod/shop/web") is None
-    assert quick_actions(level, "pod/shop/web", None) == []
+@pytest.mark.parametrize("path", LEVEL_FILES, ids=level_ids)
+def test_locked_objects_get_only_create_and_delete_actions(path: Path) -> None:
+    level = load(path)
+    for ref in level.world.refs:
+        if editable_fields(level, ref) is not None:
+            continue
+        assert quick_actions(level, ref, None) == []
+        kinds = {a.kind for a in _actions(level, ref)}
+        assert kinds <= {"delete", "policy-template"}, ref
+
+
+def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
+    """What the inspector offers for ``ref`` on the level as a player opens it."""
+    puzzle = level.spec.puzzle
+    assert puzzle is not None
+    editable = editable_fields(level, ref, original=original_refs(level))
+    return quick_actions(level, ref, editable, puzzle.create, puzzle.delete)
+
+
+def _typed(value: Any) -> str:
+    """What a player types to enter ``value`` (the inverse of the prompts' parsing)."""
+    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"number", "name"}:
+        return str(next(iter(value.values())))
+    if isinstance(value, dict):
+        return format_labels(value)
+    return str(value)
+
+
+def _unnamed(level: LoadedLevel, kind: Any) -> list[Any]:
+    """The level's objects with the names of ``kind`` objects blanked (templates pick names)."""
+    out = []
+    for res in level.spec.resources:
+        data = res.model_dump(by_alias=True, exclude_unset=True, mode="json")
+        if data.get("kind") == kind:
+            data["metadata"].pop("name", None)
+        out.append(data)
+    return out
+
+
+def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
+    """(claimed, reproduced): must a quick action make ``step``, and does one?
+
+    A step is *claimed* when an offered action with a prompt edits the field the
+    step changes (or a field containing it), or when it adds a route: typing
+    the step's value must then give the same level. Fixed actions (cycle type,
+    delete, templates) count when one happens to equal the step.
+    """
+    want = apply_edit(level, step, enforce_locks=False)
+    if isinstance(step, CreateEdit):
+        ns = step.manifest.get("metadata", {}).get("namespace", "default")
+        kind = step.manifest.get("kind")
+        for action in _actions(level, f"namespace/{ns}"):
+            if action.prompt is None and isinstance(edit := action.edit(), CreateEdit) and \
+                    _unnamed(apply_edit(level, edit), kind) == _unnamed(want, kind):
+                return False, True
+        return False, False
+    claimed = isinstance(step, AddRouteEdit)
+    concrete = None
+    if isinstance(step, (SetEdit, UnsetEdit)):
+        concrete = resolve_path(find_object(level, step.ref).data(), step.path)
+    after = find_object(want, step.ref).data()
+    for action in _actions(level, step.ref):
+        if action.prompt is None:
+            value = ""
+        elif isinstance(step, AddRouteEdit) and action.kind == "route-add":
+            value = f"{step.to} via {step.via}"
+        elif concrete is not None and action.field is not None and \
+                is_prefix(resolve_path(after, action.field), concrete):
+            claimed = True
+            value = _typed(get_path(after, action.field))
+        else:
+            continue
+        try:
+            edit = action.edit(value)
+        except InputError:
+            continue
+        if apply_edit(level, edit).spec == want.spec:
+            return True, True
+    return claimed, False
+
+
+def test_level_solutions_are_made_of_the_quick_actions_a_player_sees() -> None:
+    reproduced = 0
+    for path in LEVEL_FILES:
+        level = load(path)
+        assert level.spec.puzzle is not None
+        for i, step in enumerate(level.spec.puzzle.solution, 1):
+            claimed, done = _reproduces(level, step)
+            assert done or not claimed, f"{level_ids(path)} step {i}: {step}"
+            reproduced += done
+            level = apply_edit(level, step, enforce_locks=False)
+    assert reproduced >= 5  # the campaign's Service, route and container-port repairs
 
 
 def test_only_the_fields_a_puzzle_opens_get_actions() -> None:
-    level = level_by_id("targetport-by-name")
-    ref = "service/shop/api"
+    level = load_level_text(EDGE + EDGE_PUZZLE)
+    ref = "service/shop/web"
     kinds = {a.kind for a in quick_actions(level, ref, editable_fields(level, ref))}
-    assert kinds == {"service-port", "target-port"}  # spec.ports only: no type, no selector
-    kinds = {a.kind for a in quick_actions(unlocked(level), ref, ())}
+    assert kinds == {"service-port", "target-port", "node-port", "node-port-clear"}
+    kinds = {a.kind for a in quick_actions(level, ref, ())}
     assert {"service-type", "selector"} <= kinds
+    node = {a.kind for a in quick_actions(level, "node/node-a",
+                                          editable_fields(level, "node/node-a"))}
+    assert node == {"route-add", "route-remove"}
+    assert quick_actions(level, "deployment/shop/web", editable_fields(
+        level, "deployment/shop/web")) == []
+
+
+
+# ----------------------------------------------------------------- per kind
 
 
 def _action(actions: list[QuickAction], kind: str, **match: Any) -> QuickAction:
@@ -215,56 +328,6 @@ def _action(actions: list[QuickAction], kind: str, **match: Any) -> QuickAction:
              all(getattr(a, k) == v for k, v in match.items())]
     assert len(found) == 1, [a.label for a in actions]
     return found[0]
-
-
-def _solution(level: LoadedLevel) -> list[AnyEdit]:
-    assert level.spec.puzzle is not None
-    return list(level.spec.puzzle.solution)
-
-
-def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
-    puzzle = level.spec.puzzle
-    assert puzzle is not None
-    return quick_actions(level, ref, editable_fields(level, ref), puzzle.create, puzzle.delete)
-
-
-@pytest.mark.parametrize(
-    ("level_id", "ref", "kind", "value"),
-    [
-        ("targetport-by-name", "service/shop/api", "target-port", "http"),
-        ("selector-typo", "service/shop/cart", "selector", "app=cart, component=api"),
-        ("return-route", "node/node-b", "route-add", "10.244.0.0/24 via 192.168.0.11"),
-        ("port-conflict", "deployment/shop/web", "container-port", "9113"),
-    ],
-)
-def test_a_one_step_solution_is_one_quick_action(level_id: str, ref: str, kind: str,
-                                                 value: str) -> None:
-    level = level_by_id(level_id)
-    candidates = [a for a in _actions(level, ref) if a.kind == kind]
-    assert _solution(level)[0] in [a.edit(value) for a in candidates]
-
-
-def test_the_nodeport_solution_is_cycle_type_then_set_node_port() -> None:
-    level = level_by_id("nodeport")
-    first = _action(_actions(level, "service/shop/web"), "service-type").edit()
-    assert first == _solution(level)[0]
-    level = apply_edit(level, first)
-    second = _action(_actions(level, "service/shop/web"), "node-port").edit("30080")
-    assert second == _solution(level)[1]
-
-
-def test_the_dns_template_is_the_allow_dns_solution_in_the_selected_namespace() -> None:
-    level = level_by_id("dns-default-deny")
-    edit = _action(_actions(level, "deployment/shop/web"), "policy-template",
-                   id="policy-allow-dns").edit()
-    expected = _solution(level)[0]
-    assert isinstance(edit, CreateEdit)
-    assert isinstance(expected, CreateEdit)
-    assert edit.manifest["metadata"]["namespace"] == "shop"
-    assert edit.manifest["spec"] == expected.manifest["spec"]
-
-
-# ----------------------------------------------------------------- per kind
 
 
 def test_service_actions_use_index_paths() -> None:
@@ -289,12 +352,12 @@ def _service(level: LoadedLevel, ref: str) -> Service:
 
 
 def test_cycle_type_walks_clusterip_nodeport_loadbalancer() -> None:
-    level = unlocked(level_by_id("nodeport"))
+    level = edge()
     seen = []
     for _ in range(3):
-        action = _action(quick_actions(level, "service/shop/web", ()), "service-type")
+        action = _action(quick_actions(level, "service/shop/api", ()), "service-type")
         level = apply_edit(level, action.edit())
-        seen.append(_service(level, "service/shop/web").spec.type)
+        seen.append(_service(level, "service/shop/api").spec.type)
     assert seen == ["NodePort", "LoadBalancer", "ClusterIP"]
 
 
@@ -308,17 +371,15 @@ def test_a_pinned_node_port_keeps_cycle_type_away_from_clusterip() -> None:
 
 
 def test_node_port_is_offered_only_for_exposed_types_and_checked_against_the_range() -> None:
-    level = level_by_id("nodeport")
-    kinds = {a.kind for a in _actions(level, "service/shop/web")}
-    assert "node-port" not in kinds  # still ClusterIP
+    kinds = {a.kind for a in quick_actions(edge(), "service/shop/api", ())}
+    assert "node-port" not in kinds  # a ClusterIP Service has no nodePort
     action = _action(quick_actions(edge(), "service/shop/web", ()), "node-port")
     assert action.validate("80") == "80 is outside the NodePort range 30000-32767"
     assert action.validate("30001") is None
 
 
 def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
-    level = level_by_id("return-route")
-    actions = quick_actions(level, "node/node-a", ())
+    actions = quick_actions(edge(), "node/node-a", ())
     add = _action(actions, "route-add")
     assert add.edit("10.244.7.0/24 via 192.168.0.12") == AddRouteEdit(
         ref="node/node-a", to="10.244.7.0/24", via="192.168.0.12")
@@ -326,7 +387,7 @@ def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
     assert removes == [RemoveRouteEdit(ref="node/node-a", to="10.244.1.0/24"),
                        RemoveRouteEdit(ref="node/node-a", to="default")]
     assert _action(actions, "node-public").edit() == SetEdit(
-        ref="node/node-a", path="public", value=True)
+        ref="node/node-a", path="public", value=False)
     assert _action(actions, "node-masquerade").edit() == SetEdit(
         ref="node/node-a", path="masquerade", value=False)
     assert add.validate("10.244.1.0/24 via 192.168.0.12") == (
@@ -372,15 +433,16 @@ def test_pod_and_workload_actions_change_container_ports_and_labels() -> None:
         ref="pod/default/tools", path="metadata.labels", value={"app": "tools", "debug": "true"})
     web = quick_actions(level, "deployment/shop/web", ())
     labels = _action(web, "labels")
-    assert labels.prompt is not None and labels.prompt.initial == "app=web"
+    assert labels.prompt is not None
+    assert labels.prompt.initial == "app=web"
     assert labels.edit("app=web, tier=front") == SetEdit(
         ref="deployment/shop/web", path="spec.template.metadata.labels",
         value={"app": "web", "tier": "front"})
 
 
 def test_delete_is_offered_only_for_kinds_the_puzzle_lets_go() -> None:
-    level = level_by_id("dns-default-deny")
-    ref = "networkpolicy/shop/web-egress"
+    level = edge()
+    ref = "networkpolicy/shop/deny-all"
     assert "delete" not in {a.kind for a in quick_actions(level, ref, (), [], [])}
     delete = _action(quick_actions(level, ref, (), [], ["NetworkPolicy"]), "delete")
     assert delete.edit() == DeleteEdit(ref=ref)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
+from rich.cells import cell_len
 from textual.app import App
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -47,6 +48,7 @@ from k8snet_tui.app.screens.level_select import (
     difficulty_dots,
     format_seconds,
     level_label,
+    problem_notice,
     stars,
 )
 from k8snet_tui.app.screens.load_error import LoadErrorScreen, problem_line
@@ -384,6 +386,11 @@ def test_packs_that_failed_to_load_are_reported_and_listed_on_e(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LevelSelectScreen)
+        # the same list from the mouse: the "show them" link at the end of the notice
+        link_x = 1 + cell_len(problem_notice(catalog) or "") + 4
+        await pilot.click("#notice", offset=(link_x, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, LoadErrorScreen)
 
     run(lambda: LevelSelectScreen(catalog, SaveFile(), None), drive, size)
 

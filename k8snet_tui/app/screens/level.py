@@ -64,6 +64,7 @@ class LevelScreen(Screen[None]):
         self.selected_ref: str | None = None
         self.last_error: str | None = None
         self._debriefed = session.solved
+        self._stamp: tuple[tuple[str, float], ...] = ()
 
     @property
     def game(self) -> K8snetApp:
@@ -98,8 +99,53 @@ class LevelScreen(Screen[None]):
         self.title = f"{self.pack.title} · {self.entry.title}"
         self.sub_title = self.entry.chapter
         self.refresh_state()
+        if self.game.watch_files:
+            self._stamp = self._source_stamp()
+            self.set_interval(0.5, self._check_source)
         if not self.session.edits:
             self.action_briefing()
+
+    # ------------------------------------------------------ --watch support
+    def _source_stamp(self) -> tuple[tuple[str, float], ...]:
+        """Modification times of the level file and the YAML beside it (its includes)."""
+        folder = self.entry.path.parent
+        files = [self.entry.path, *sorted(folder.rglob("*.y*ml"))]
+        stamp = []
+        for f in files:
+            try:
+                stamp.append((str(f), f.stat().st_mtime))
+            except OSError:
+                stamp.append((str(f), -1.0))
+        return tuple(stamp)
+
+    def _check_source(self) -> None:
+        stamp = self._source_stamp()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self.reload_from_disk()
+
+    def reload_from_disk(self) -> None:
+        """Re-read the level (an author saved it); keep the player's edits where they apply."""
+        from k8snet_tui.model.load import load_level
+        from k8snet_tui.model.problems import LevelError
+
+        try:
+            level = load_level(self.entry.path)
+        except LevelError as exc:
+            shown = "\n".join(str(p) for p in exc.errors[:5])
+            self.notify(f"{shown}\n(kept the previous version)", title="Level has errors",
+                        severity="error", timeout=20)
+            return
+        edits = self.session.edits
+        session = Session(level, clock=self.session.clock)
+        session.hints_used = self.session.hints_used
+        skipped = session.replay(edits)
+        self.session = session
+        self._debriefed = session.solved
+        self.query_one("#briefing", Markdown).update(level.spec.briefing or "_No briefing._")
+        self.refresh_state()
+        note = f" ({len(skipped)} edit(s) no longer apply)" if skipped else ""
+        self.notify(f"Reloaded {self.entry.path.name}{note}.", title="Level changed")
 
     # ----------------------------------------------------------- rendering
     def _first_failing(self) -> int:

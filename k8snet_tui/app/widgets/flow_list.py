@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -53,18 +54,25 @@ def failure_note(trace: Trace) -> str:
     return f"({reason})"
 
 
-def flow_prompt(trace: Trace) -> Text:
-    """One option's text: fixed-width status, the flow's name, then the failure note."""
-    word, style = flow_status(trace)
-    text = Text()
-    text.append(word.ljust(STATUS_WIDTH), style=style)
-    text.append("  ")
-    text.append(trace.name)
+def flow_text(trace: Trace) -> Text:
+    """The flow's name then its failure note, as one wrappable text."""
+    text = Text(trace.name)
     note = failure_note(trace)
     if note:
         text.append("  ")
         text.append(note, style="italic")
     return text
+
+
+def flow_prompt(trace: Trace) -> Table:
+    """One option: fixed-width status, then the name and note in a column of their own,
+    so in a narrow side panel a wrapped name hangs under the name, not under ✓/✗."""
+    word, style = flow_status(trace)
+    grid = Table.grid(padding=(0, 0, 0, 2), expand=True)
+    grid.add_column(width=STATUS_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(word, style=style), flow_text(trace))
+    return grid
 
 
 class FlowList(OptionList):

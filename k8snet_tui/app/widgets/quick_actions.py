@@ -81,7 +81,8 @@ class QuickAction:
 
     ``id`` is unique among one object's actions and stable across refreshes (so a
     widget can keep the highlight); ``kind`` names the sort of action
-    ("service-type", "target-port", "route-add" …) for tests and help texts.
+    ("service-type", "target-port", "route-add" …) for tests and help texts;
+    ``field`` is the field path the edit changes, when it changes one.
     """
 
     id: str
@@ -89,6 +90,7 @@ class QuickAction:
     label: str
     build: Callable[[str], AnyEdit]
     prompt: Prompt | None = None
+    field: str | None = None
 
     def edit(self, value: str = "") -> AnyEdit:
         """The edit for ``value``; raises InputError with a message for the player."""
@@ -320,7 +322,7 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
             note = " (ClusterIP needs its pinned nodePorts cleared first)"
         actions.append(QuickAction(
             "service-type", "service-type", f"Cycle type: {spec.type} → {nxt}{note}",
-            _fixed(SetEdit(ref=ref, path="spec.type", value=nxt))))
+            _fixed(SetEdit(ref=ref, path="spec.type", value=nxt)), field="spec.type"))
     names = _selected_port_names(ctx.level, svc, ctx.target.namespace or "default")
     node_range = ctx.level.world.cluster.node_port_range
     for i, port in enumerate(spec.ports):
@@ -355,7 +357,8 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
                 actions.append(QuickAction(
                     f"node-port-clear-{i}", "node-port-clear",
                     f"Clear nodePort of {tag} ({port.nodePort}; the cluster picks one)",
-                    _fixed(UnsetEdit(ref=ref, path=f"{base}.nodePort"))))
+                    _fixed(UnsetEdit(ref=ref, path=f"{base}.nodePort")),
+                    field=f"{base}.nodePort"))
     if spec.type != "ExternalName" and ctx.may("spec.selector"):
         actions.append(_set_action(
             "selector", "selector", f"Edit selector ({format_labels(spec.selector) or 'none'})",
@@ -370,7 +373,7 @@ def _set_action(id_: str, kind: str, label: str, ref: str, path: str,
                 parse: Callable[[str], Any], prompt: Prompt) -> QuickAction:
     def build(value: str) -> AnyEdit:
         return SetEdit(ref=ref, path=path, value=parse(value))
-    return QuickAction(id_, kind, label, build, prompt)
+    return QuickAction(id_, kind, label, build, prompt, field=path)
 
 
 # -------------------------------------------------------------------------- nodes
@@ -400,22 +403,25 @@ def _node_actions(ctx: _Context, node: NodeSpec) -> list[QuickAction]:
             "route-add", "route-add", "Add a route…", add,
             Prompt(f"New route on {ref}", "", "DESTINATION via NEXT-HOP",
                    "A CIDR (or default), then a node IP or the gateway "
-                   f"{cluster.gateway} on {cluster.node_network}. Nodes: {nodes}.")))
+                   f"{cluster.gateway} on {cluster.node_network}. Nodes: {nodes}."),
+            field="routes"))
         for to, via in routes:
             actions.append(QuickAction(
                 f"route-remove-{to}", "route-remove", f"Remove route {to} via {via}",
-                _fixed(RemoveRouteEdit(ref=ref, to=to))))
+                _fixed(RemoveRouteEdit(ref=ref, to=to)), field="routes"))
     if ctx.may("public"):
         label = ("Make private (not reachable from the internet)" if node.public
                  else "Make public (reachable from the internet)")
-        actions.append(QuickAction("public", "node-public", label,
-                                   _fixed(SetEdit(ref=ref, path="public", value=not node.public))))
+        actions.append(QuickAction(
+            "public", "node-public", label,
+            _fixed(SetEdit(ref=ref, path="public", value=not node.public)), field="public"))
     if ctx.may("masquerade"):
         label = ("Turn masquerade off (pod IPs leave the cluster unchanged)" if node.masquerade
                  else "Turn masquerade on (SNAT pod traffic leaving the cluster)")
         actions.append(QuickAction(
             "masquerade", "node-masquerade", label,
-            _fixed(SetEdit(ref=ref, path="masquerade", value=not node.masquerade))))
+            _fixed(SetEdit(ref=ref, path="masquerade", value=not node.masquerade)),
+            field="masquerade"))
     return actions
 
 
@@ -466,7 +472,8 @@ def _ingress_actions(ctx: _Context, ing: Ingress) -> list[QuickAction]:
                 actions.append(QuickAction(
                     f"path-type-{r_i}-{p_i}", "path-type",
                     f"Toggle pathType of {where}: {path.pathType} → {new}",
-                    _fixed(SetEdit(ref=ref, path=f"{base}.pathType", value=new))))
+                    _fixed(SetEdit(ref=ref, path=f"{base}.pathType", value=new)),
+                    field=f"{base}.pathType"))
             action = _backend_port_action(ctx, f"backend-port-{r_i}-{p_i}", where,
                                           f"{base}.backend.service.port", path.backend)
             if action is not None:
