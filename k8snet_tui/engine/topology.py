@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from ipaddress import IPv4Address
+from typing import Any
 
 from k8snet_tui.model.cluster import Cluster, Node
 from k8snet_tui.model.resources import IngressClass, LabelSelector, NetworkPolicy
