@@ -21,7 +21,7 @@ from k8snet_tui.game.packs import discover_packs
 from k8snet_tui.game.progress import LevelRecord, ProgressStore, SaveFile, record_solved
 from k8snet_tui.game.session import Clock, Session
 from k8snet_tui.model.load import load_level
-from k8snet_tui.model.problems import LevelError
+from k8snet_tui.model.problems import LevelError, Problem
 
 
 class K8snetApp(App[None]):
@@ -32,7 +32,7 @@ class K8snetApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {GameCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False),
         Binding("question_mark", "help", "Help"),
     ]
 
@@ -162,7 +162,7 @@ class K8snetApp(App[None]):
 def make_app(paths: Sequence[Path] | None = None, *, data_dir: Path | None = None,
              clock: Clock = time.monotonic, watch: bool = False) -> K8snetApp:
     """The game on the built-in campaign, or on the given level files / pack folders."""
-    problems = []
+    problems: list[Problem] = []
     if paths:
         targets = list(paths)
     else:

@@ -29,6 +29,25 @@ class Answer:
     ip: IPv4Address | None = None
 
 
+COMMON_TLDS = frozenset([
+    "com", "net", "org", "edu", "gov", "mil", "int", "io", "dev", "app", "cloud", "ai", "co",
+    "info", "biz", "me", "tv", "xyz", "online", "site", "tech", "store", "shop", "blog", "news",
+    "example", "test", "invalid",
+])
+"""Top-level domains that exist upstream (plus RFC 2606's reserved ones, which authors use
+in examples). Two-letter country codes count too."""
+
+
+def looks_public(fqdn: str, topo: Topology) -> bool:
+    """Would an upstream resolver answer this name? The engine's stand-in for the internet:
+    the last label must be a real-looking TLD, and not a namespace of this cluster."""
+    last = fqdn.rsplit(".", 1)[-1]
+    if last in topo.world.namespaces or last in ("svc", "local", "cluster", "internal",
+                                                 "localhost"):
+        return False
+    return last in COMMON_TLDS or (len(last) == 2 and last.isalpha())
+
+
 def search_list(namespace: str, domain: str) -> tuple[str, ...]:
     return (f"{namespace}.svc.{domain}", f"svc.{domain}", domain)
 
@@ -66,9 +85,13 @@ def _lookup(topo: Topology, fqdn: str) -> Answer | None:
         if len(labels) == 3:
             host, svc_name, ns = labels
             svc = topo.services_by_key.get((ns, svc_name))
-            if svc is not None and svc.headless:
+            if svc is not None and svc.headless and svc.selector:
+                # Per-pod records come from the endpoints: the pod must be selected and
+                # Ready (or published anyway), not merely carry the hostname.
                 for pod in topo.pods_by_ns.get(ns, ()):
-                    if pod.hostname == host and pod.subdomain == svc_name:
+                    if pod.hostname == host and pod.subdomain == svc_name and \
+                            all(pod.labels.get(k) == v for k, v in svc.selector.items()) and \
+                            (pod.ready or svc.publish_not_ready):
                         return Answer("pod", fqdn, f"{fqdn} is pod {ns}/{pod.name} (hostname "
                                                    "under a headless Service)", pod=pod)
         return None
@@ -102,12 +125,11 @@ def resolve(topo: Topology, name: str, namespace: str) -> Answer:
             continue
         if "." not in fqdn:
             continue  # a single label never resolves upstream
-        last = fqdn.rsplit(".", 1)[1]
-        if last in topo.world.namespaces or last in ("svc", "local", "cluster", "internal"):
+        if not looks_public(fqdn, topo):
             continue  # meant for the cluster (``api.shop``): upstream has no such name
         return Answer("external", fqdn, f"{fqdn} is outside the cluster domain; the upstream "
                                         f"resolver answers {DEFAULT_SERVER_IP} (the engine's "
                                         "stand-in for an internet server)", ip=DEFAULT_SERVER_IP)
     return Answer("nxdomain", name, f"NXDOMAIN: no record for {name} (tried "
-                                    f"{', '.join(tried)}; the engine assumes no public domain "
-                                    "ends in a namespace name or .local)")
+                                    f"{', '.join(tried)}; upstream, the engine answers only "
+                                    "names under a public top-level domain)")

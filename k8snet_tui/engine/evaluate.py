@@ -46,7 +46,7 @@ from k8snet_tui.model.flows import (
     parse_source,
 )
 from k8snet_tui.model.load import LoadedLevel
-from k8snet_tui.model.world import PodInfo, ServiceInfo, SvcPort, World
+from k8snet_tui.model.world import LB_POOL, PodInfo, ServiceInfo, SvcPort, World
 
 MAX_CNAME_DEPTH = 5
 
@@ -85,6 +85,7 @@ class Leg:
 class SvcContext:
     service: ServiceInfo
     port: SvcPort
+    endpoint: Endpoint | None = None
 
 
 class Path:
@@ -214,14 +215,14 @@ class _Run:
     def localhost(self, o: Origin, p: Path, port: int | str, proto: str) -> PathResult:
         if o.pod is None:
             assert o.node is not None
-            return self.host_listen(p, o.node, port, proto, None)
+            return self.host_listen(p, o.node, port, proto, None, o.ip)
         pod = o.pod
         p.add(f"pod {pod.namespace}/{pod.name}",
               "localhost stays inside the pod's network namespace: every container shares it, "
               "and no NetworkPolicy applies", ref=pod.ref)
         if pod.host_network:
             assert o.node is not None
-            return self.host_listen(p, o.node, port, proto, None)
+            return self.host_listen(p, o.node, port, proto, None, o.ip)
         number = self.pod_port(pod, port, proto)
         if number is None:
             return p.drop(f"pod {pod.namespace}/{pod.name}",
@@ -297,6 +298,12 @@ class _Run:
                 p.add(f"NetworkPolicy ingress of {dst_pod.namespace}/{dst_pod.name}",
                       decision.reason, ref=decision.policy.ref if decision.policy else None)
             listening = pod_listens(dst_pod, port, proto)
+            manual = svc.endpoint.source if svc is not None and svc.endpoint else None
+            if not listening.ok and manual is not None:
+                assert listening.reason is not None
+                return p.drop(where, f"{listening.detail}; the hand-written endpoint sends "
+                                     f"port {port} here", listening.reason, manual,
+                              dst_pod.ref)
             if not listening.ok:
                 assert listening.reason is not None
                 if svc is not None and listening.reason is Reason.NOT_LISTENING:
@@ -311,13 +318,14 @@ class _Run:
             p.add(where, listening.detail, ref=dst_pod.ref)
             reached = f"reached {dst_pod.name} on {port}/{proto}"
         elif dst_ip == node.ip:
-            result = self.host_listen(p, node, port, proto, svc)
+            result = self.host_listen(p, node, port, proto, svc, leg.src_ip)
             if not result.reached:
                 return result
             reached = result.detail
         else:
+            blame = svc.endpoint.source if svc is not None and svc.endpoint else None
             return p.drop(f"{node.name} bridge", f"no pod has address {dst_ip}",
-                          Reason.NO_ROUTE, None, f"node/{node.name}")
+                          Reason.NO_ROUTE, blame, f"node/{node.name}")
         back = self.reply(p, node, leg.src_ip)
         if back is not None:
             return back
@@ -359,7 +367,7 @@ class _Run:
         return p.arrive(f"reached {packet.dst}:{packet.port} outside the cluster")
 
     def host_listen(self, p: Path, node: Node, port: int | str, proto: str,
-                    svc: SvcContext | None) -> PathResult:
+                    svc: SvcContext | None, src_ip: IPv4Address) -> PathResult:
         """Something on the node's own address: a host-network pod or a hostPort."""
         where = f"node {node.name}"
         ref = f"node/{node.name}"
@@ -383,8 +391,24 @@ class _Run:
         forwarded = self.topo.host_ports.get((node.name, port, proto))
         if forwarded is not None:
             pod, container_port = forwarded
-            p.add(where, f"hostPort {port} of pod {pod.namespace}/{pod.name} forwards to its "
-                         f"containerPort {container_port}", ref=pod.ref)
+            p.add(where, f"hostPort {port} of pod {pod.namespace}/{pod.name}: DNAT to "
+                         f"{pod.ip}:{container_port}",
+                  before=Packet(str(src_ip), str(node.ip), port, proto),
+                  after=Packet(str(src_ip), str(pod.ip), container_port, proto), ref=pod.ref)
+            decision = ingress_decision(self.topo, pod, src_ip, container_port, proto)
+            policy_where = f"NetworkPolicy ingress of {pod.namespace}/{pod.name}"
+            if not decision.allowed:
+                assert decision.policy is not None
+                return p.drop(policy_where, decision.reason, Reason.POLICY_DENIED_INGRESS,
+                              Blame(decision.policy.ref, "spec.ingress"), decision.policy.ref)
+            if decision.isolated:
+                p.add(policy_where, decision.reason,
+                      ref=decision.policy.ref if decision.policy else None)
+            listening = pod_listens(pod, container_port, proto)
+            if not listening.ok:
+                assert listening.reason is not None
+                return p.drop(f"pod {pod.namespace}/{pod.name}", listening.detail,
+                              listening.reason, Blame(pod.ref, "spec.containers"), pod.ref)
             return p.arrive(f"reached {pod.name} through hostPort {port}")
         low, high = self.topo.cluster.node_port_range
         if svc is None and not low <= port <= high and p.hops and p.hops[0].ref == "internet":
@@ -459,13 +483,19 @@ class _Run:
         out = []
         for ep in endpoints:
             branch = p.fork(self.ep_label(p, ep))
+            if ep.source is not None and ep.ip in self.topo.cluster.service_cidr:
+                out.append(branch.drop(where, f"endpoint {ep.ip} is a ClusterIP: kube-proxy "
+                                              "rewrites a packet only once, so a Service address "
+                                              "as an endpoint leads nowhere",
+                                       Reason.NO_ROUTE, ep.source, svc.ref))
+                continue
             after = Packet(str(o.ip), str(ep.ip), ep.port, sp.protocol)
             share = f" (1 of {len(endpoints)})" if len(endpoints) > 1 else ""
             branch.add(where, f"DNAT {svc.cluster_ip}:{sp.port} (Service {svc.namespace}/"
                               f"{svc.name}) → endpoint {ep.label}{share}",
                        before=before, after=after, ref=svc.ref)
             out.append(self.send(o, branch, self.leg(o), ep.ip, ep.port, sp.protocol,
-                                 SvcContext(svc, sp)))
+                                 SvcContext(svc, sp, ep)))
         return out
 
     # --------------------------------------------------------- node ports
@@ -503,7 +533,7 @@ class _Run:
                     return [p.failed(arrival.reason, arrival.detail, arrival.blame)]
             return self.node_port(o, p, node, svc, sp, None)
         if o.kind == "internet":
-            result = self.host_listen(p, node, port, proto, None)
+            result = self.host_listen(p, node, port, proto, None, o.ip)
             if result.reached:
                 back = self.reply(p, node, o.ip)
                 if back is not None:
@@ -554,7 +584,7 @@ class _Run:
             branch.add(where, f"{entry}: DNAT → endpoint {ep.label}, {nat}", before=before,
                        after=after, ref=svc.ref)
             result = self.send(o, branch, Leg(node, seen, None), ep.ip, ep.port, sp.protocol,
-                               SvcContext(svc, sp))
+                               SvcContext(svc, sp, ep))
             if result.reached and not local:
                 back = self.reply(branch, node, client)
                 result = back if back is not None else branch.arrive(result.detail)
@@ -605,6 +635,8 @@ class _Run:
             first_fail: PathResult | None = None
             chosen: PathResult | None = None
             for exposure in exposures:
+                if not self.delivers(svc, exposure, ep):
+                    continue
                 branch = p.fork()
                 self.expose_hop(branch, svc, sp, exposure)
                 for r in self.through(o, branch, svc, sp, exposure, ep):
@@ -616,9 +648,28 @@ class _Run:
                 if chosen is not None:
                     break
             result = chosen or first_fail
-            assert result is not None
-            results.append(result)
+            if result is not None:
+                results.append(result)
+        if not results:
+            self.expose_hop(p, svc, sp, exposures[0])
+            entries = ", ".join(n.name for _, n in exposures if n is not None) or "none"
+            return [p.drop(where, "externalTrafficPolicy: Local delivers only to endpoints on "
+                                  "the node the traffic enters, and no public node has one "
+                                  f"(public: {entries}; endpoints on "
+                                  f"{', '.join(sorted({str(e.node) for e in eps.endpoints}))})",
+                           Reason.NO_LOCAL_ENDPOINT,
+                           Blame(svc.ref, "spec.externalTrafficPolicy"), svc.ref)]
         return results
+
+    @staticmethod
+    def delivers(svc: ServiceInfo, exposure: tuple[str, Node | None], ep: Endpoint) -> bool:
+        """Can outside traffic entering this way ever be sent to ``ep``? With Local, a
+        NodePort delivers only to its own node's endpoints (a load balancer health-checks
+        nodes, so it sends each endpoint's share to that endpoint's node)."""
+        kind, node = exposure
+        if kind == "lb" or svc.external_traffic_policy != "Local":
+            return True
+        return node is not None and ep.node == node.name
 
     def expose_hop(self, p: Path, svc: ServiceInfo, sp: SvcPort,
                    exposure: tuple[str, Node | None]) -> None:
@@ -706,6 +757,10 @@ class _Run:
                                      "belong to Services and pods", Reason.NOT_LISTENING)]
         private = (ip in cluster.cluster_cidr or ip in cluster.service_cidr
                    or ip in cluster.node_network)
+        if o.kind == "internet" and ip in LB_POOL:
+            return [p.drop("internet", f"{ip} is in the load-balancer address pool but no "
+                                       "LoadBalancer Service holds it: nothing answers",
+                           Reason.NOT_EXPOSED, None, "internet")]
         if o.kind == "internet":
             if private:
                 return [p.drop("internet", f"{ip} is a private cluster address; the internet "
@@ -984,7 +1039,7 @@ class _Run:
                               f"{ep.label} (controllers use endpoints, not the ClusterIP)",
                        ref=svc.ref)
             out.append(self.send(origin, branch, Leg(topo.nodes_by_name[pod.node], pod.ip, pod),
-                                 ep.ip, ep.port, "TCP", SvcContext(svc, sp)))
+                                 ep.ip, ep.port, "TCP", SvcContext(svc, sp, ep)))
         return out
 
 

@@ -13,6 +13,7 @@ from ipaddress import IPv4Address
 
 from k8snet_tui.engine.topology import Topology
 from k8snet_tui.engine.trace import Blame, Reason
+from k8snet_tui.model.problems import format_loc
 from k8snet_tui.model.world import PodInfo, ServiceInfo, SvcPort
 
 
@@ -22,6 +23,7 @@ class Endpoint:
     port: int
     pod: PodInfo | None
     node: str | None
+    source: Blame | None = None  # for hand-written endpoints: the object and field to blame
 
     @property
     def label(self) -> str:
@@ -107,20 +109,26 @@ def _manual(topo: Topology, svc: ServiceInfo, port: SvcPort) -> EndpointSet:
         for name, num, proto in ep.ports:
             if proto != port.protocol:
                 continue
-            single = len(ep.ports) == 1 and len(svc.ports) == 1
-            if (name or None) == (port.name or None) or single:
+            # kube-proxy pairs endpoint ports with Service ports by exact name.
+            if (name or None) == (port.name or None):
                 number = num
                 break
         if number is None:
             continue
         pod = topo.pods_by_ip.get(ep.ip)
-        endpoints.append(Endpoint(ep.ip, number, pod, ep.node or (pod.node if pod else None)))
+        ref = topo.source_refs.get(ep.source, svc.ref)
+        endpoints.append(Endpoint(ep.ip, number, pod, ep.node or (pod.node if pod else None),
+                                  Blame(ref, format_loc(ep.field[2:]))))
     if not endpoints:
         reason = Reason.NOT_READY if saw_any and all(not e.ready for e in manual) else \
             Reason.NO_ENDPOINTS
+        first = manual[0]
+        named = f'named "{port.name}"' if port.name else "without a name"
         return EndpointSet((), reason,
-                           "the manual endpoints list no ready address for port "
-                           f"{port.name or port.port}", Blame(svc.ref, "spec.ports"))
+                           "the hand-written endpoints list no ready address with a port "
+                           f"{named}/{port.protocol} (kube-proxy pairs them with the Service's "
+                           "ports by name)",
+                           Blame(topo.source_refs.get(first.source, svc.ref), "ports"))
     return EndpointSet(tuple(endpoints))
 
 

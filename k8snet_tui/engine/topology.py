@@ -77,6 +77,7 @@ class Topology:
     controllers: list[Controller] = field(default_factory=list)
     host_ports: dict[tuple[str, int, str], tuple[PodInfo, int]] = field(default_factory=dict)
     kube_dns: ServiceInfo | None = None
+    source_refs: dict[int, str] = field(default_factory=dict)  # resource index -> ref
     _owner_cache: dict[IPv4Address, Node | None] = field(default_factory=dict)
     route_cache: dict[tuple[str, IPv4Address, str], Any] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
@@ -193,6 +194,7 @@ def build_topology(world: World) -> Topology:
             if port.node_port is not None:
                 topo.services_by_node_port[(port.node_port, port.protocol)] = svc
     topo.kube_dns = topo.services_by_key.get(("kube-system", "kube-dns"))
+    topo.source_refs = {index: ref for ref, index in world.refs.items() if index >= 0}
     _policies(topo, world.policies)
     topo.controllers = _controllers(world, topo)
     return topo

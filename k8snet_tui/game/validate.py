@@ -219,8 +219,10 @@ def _solved_by(level: LoadedLevel, edits: Sequence[AnyEdit]) -> LoadedLevel | No
     return after if evaluate_level(after).solved else None
 
 
-def _touched_refs(traces: Sequence[Trace]) -> set[str]:
-    return {hop.ref for t in traces for hop in t.hops if hop.ref}
+def _touched_refs(traces: Sequence[Trace], owners: dict[str, str]) -> set[str]:
+    """Objects on the flows' paths; a workload's pod also puts the workload on the path."""
+    refs = {hop.ref for t in traces for hop in t.hops if hop.ref}
+    return refs | {owners[r] for r in refs if r in owners}
 
 
 def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
@@ -236,7 +238,9 @@ def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
                 if _canonical_or_none(e.ref) is not None}
     changed = {canonical_ref(ref) for e in puzzle.solution
                if (ref := getattr(e, "ref", None)) and _canonical_or_none(ref) is not None}
-    touched = _touched_refs(start.traces) | (_touched_refs(end.traces) if end else set())
+    owners = {p.ref: p.owner for p in loaded.world.pods if p.owner}
+    touched = _touched_refs(start.traces, owners) | (
+        _touched_refs(end.traces, owners) if end else set())
     for i, res in enumerate(spec.resources):
         if res.metadata is None or res.kind not in _LINTED_KINDS:
             continue
@@ -248,7 +252,7 @@ def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
                                "warning", code="lint-unused"))
     if end is not None and not puzzle.create:
         for f_i, (before, after) in enumerate(zip(start.traces, end.traces, strict=True)):
-            refs = _touched_refs([before, after])
+            refs = _touched_refs([before, after], owners)
             if before.ok and after.ok and before.verdict == after.verdict and \
                     not refs & (editable | changed):
                 out.append(Problem(f'flow "{before.name}" passes at the start and no editable '

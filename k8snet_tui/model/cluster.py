@@ -45,7 +45,8 @@ class RouteSpec(StrictModel):
 
 
 class NodeSpec(StrictModel):
-    name: str = Field(min_length=1, max_length=63)
+    name: str = Field(min_length=1, max_length=63,
+                      description="Used by node/NAME references and pods' spec.nodeName.")
     ip: IPv4Address | None = Field(default=None, description="Default: .11, .12, … of nodeNetwork.")
     podCIDR: IPv4Network | None = Field(
         default=None, description="Default: carved from clusterCIDR."
@@ -55,7 +56,9 @@ class NodeSpec(StrictModel):
     routes: list[RouteSpec] | None = Field(
         default=None, description="Replaces the default route to the gateway; [] means none."
     )
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="Informational; the engine does not read them."
+    )
 
 
 def _default_nodes() -> list[NodeSpec]:
@@ -63,15 +66,35 @@ def _default_nodes() -> list[NodeSpec]:
 
 
 class ClusterSpec(StrictModel):
-    clusterCIDR: IPv4Network = IPv4Network("10.244.0.0/16")
-    serviceCIDR: IPv4Network = IPv4Network("10.96.0.0/12")
-    nodePortRange: str = Field(default="30000-32767", pattern=r"^\d{1,5}-\d{1,5}$")
-    domain: str = "cluster.local"
-    podNetwork: Literal["overlay", "routes"] = "overlay"
-    loadBalancerProvider: bool = False
-    nodeNetwork: IPv4Network = IPv4Network("192.168.0.0/24")
+    clusterCIDR: IPv4Network = Field(
+        default=IPv4Network("10.244.0.0/16"),
+        description="Pod addresses; each node's podCIDR is carved from it.",
+    )
+    serviceCIDR: IPv4Network = Field(
+        default=IPv4Network("10.96.0.0/12"),
+        description="ClusterIPs are allocated from it, in resource order.",
+    )
+    nodePortRange: str = Field(
+        default="30000-32767", pattern=r"^\d{1,5}-\d{1,5}$",
+        description="LOW-HIGH; NodePorts are allocated from LOW up.",
+    )
+    domain: str = Field(default="cluster.local", description="The cluster DNS domain.")
+    podNetwork: Literal["overlay", "routes"] = Field(
+        default="overlay",
+        description="overlay: nodes reach each other's pods implicitly; routes: node route "
+                    "tables decide.",
+    )
+    loadBalancerProvider: bool = Field(
+        default=False,
+        description="true: LoadBalancer Services get an external IP; false: it stays <pending>.",
+    )
+    nodeNetwork: IPv4Network = Field(
+        default=IPv4Network("192.168.0.0/24"),
+        description="The one network every node IP is on (connected).",
+    )
     gateway: IPv4Address | None = Field(default=None, description="Default: .1 of nodeNetwork.")
-    nodes: list[NodeSpec] = Field(default_factory=_default_nodes, min_length=1)
+    nodes: list[NodeSpec] = Field(default_factory=_default_nodes, min_length=1,
+                                  description="The cluster's nodes, in order.")
 
     @field_validator("domain")
     @classmethod

@@ -20,15 +20,15 @@ class SetEdit(StrictModel):
     op: Literal["set"] = "set"
     ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
     path: str = Field(description="Field path: spec.ports[0].targetPort, metadata.labels.app …")
-    value: Any = None
+    value: Any = Field(default=None, description="The new value: a scalar, list or mapping.")
 
 
 class UnsetEdit(StrictModel):
     """Remove one field of an object so its Kubernetes default applies again."""
 
     op: Literal["unset"] = "unset"
-    ref: str
-    path: str
+    ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
+    path: str = Field(description="Field path; a list item is removed, later items shift.")
 
 
 class AddRouteEdit(StrictModel):
@@ -45,14 +45,14 @@ class RemoveRouteEdit(StrictModel):
 
     op: Literal["remove-route"] = "remove-route"
     ref: str = Field(description="node/NAME")
-    to: str
+    to: str = Field(description='Destination CIDR or "default" of the route to remove.')
 
 
 class CreateEdit(StrictModel):
     """Create an object from a whole manifest."""
 
     op: Literal["create"] = "create"
-    manifest: dict[str, Any]
+    manifest: dict[str, Any] = Field(description="A whole Kubernetes manifest.")
     index: int | None = Field(
         default=None, ge=0,
         description="Position in resources (default: the end). Undo sets it so a deleted "
@@ -64,15 +64,17 @@ class DeleteEdit(StrictModel):
     """Delete an object."""
 
     op: Literal["delete"] = "delete"
-    ref: str
+    ref: str = Field(description="Object reference: kind/NS/NAME or kind/NAME.")
 
 
 class ReplaceEdit(StrictModel):
     """Replace a whole object with a new manifest (what the YAML editor sends)."""
 
     op: Literal["replace"] = "replace"
-    ref: str
-    manifest: dict[str, Any]
+    ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
+    manifest: dict[str, Any] = Field(
+        description="The new manifest; its kind, namespace and name must stay the same."
+    )
 
 
 Edit = Annotated[

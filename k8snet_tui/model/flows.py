@@ -28,10 +28,13 @@ Proto = Literal["TCP", "UDP", "SCTP"]
 class FlowSpec(StrictModel):
     """One required (or forbidden) connection, as the level file writes it."""
 
-    name: str | None = None
+    name: str | None = Field(default=None, description='Defaults to "FROM → TO".')
     from_: str = Field(alias="from", description="Source reference, e.g. pod/shop/web.")
     to: str = Field(description="Destination reference, e.g. service/shop/api:8080.")
-    expect: Literal["allow", "deny"] = "allow"
+    expect: Literal["allow", "deny"] = Field(
+        default="allow",
+        description="allow: must get through; deny: must be stopped. Partial meets neither.",
+    )
 
     @property
     def display_name(self) -> str:

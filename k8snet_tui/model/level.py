@@ -22,7 +22,7 @@ _ID = r"^[a-z0-9]([-a-z0-9_.]{0,62}[a-z0-9])?$"
 class EditableSpec(StrictModel):
     """An object the player may edit, limited to some fields."""
 
-    ref: str
+    ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
     fields: list[str] = Field(
         default_factory=list,
         description="Field paths (prefixes) the player may change; empty means every field.",
@@ -38,8 +38,14 @@ class Puzzle(StrictModel):
     create: list[str] = Field(default_factory=list, description="Kinds the player may add.")
     delete: list[str] = Field(default_factory=list, description="Kinds the player may delete.")
     par: int | None = Field(default=None, ge=0, description="Edits in the shortest solution.")
-    hints: list[str] = Field(default_factory=list, description="From vague to precise.")
-    solution: list[Edit] = Field(default_factory=list)
+    hints: list[str] = Field(
+        default_factory=list,
+        description="Shown one at a time, from vague to precise; the engine's own hints follow.",
+    )
+    solution: list[Edit] = Field(
+        default_factory=list,
+        description="The shortest known fix, in the edit language; validate checks it works.",
+    )
 
     def editable_specs(self) -> list[EditableSpec]:
         return [EditableSpec(ref=e) if isinstance(e, str) else e for e in self.editable]
@@ -51,17 +57,33 @@ class LevelFile(StrictModel):
     format: FormatTag = Field(description="Always k8snet/v1 for this version of the format.")
     id: str = Field(pattern=_ID, description="Unique in its pack.")
     title: str | None = Field(default=None, description="Defaults to the id.")
-    difficulty: int = Field(default=1, ge=1, le=5)
-    concepts: list[str] = Field(default_factory=list)
-    briefing: str = ""
-    debrief: str = ""
-    cluster: ClusterSpec = Field(default_factory=ClusterSpec)
+    difficulty: int = Field(
+        default=1, ge=1, le=5, description="1 (one idea, one edit) to 5 (several faults, decoys)."
+    )
+    concepts: list[str] = Field(
+        default_factory=list, description="Free tags, e.g. pod-to-service, targetPort."
+    )
+    briefing: str = Field(
+        default="", description="Markdown shown when the level opens: the symptom, not the fix."
+    )
+    debrief: str = Field(
+        default="", description="Markdown shown when the level is solved: the real-world lesson."
+    )
+    cluster: ClusterSpec = Field(
+        default_factory=ClusterSpec, description="Nodes, networks and routes."
+    )
     include: list[str] = Field(
         default_factory=list, description="Manifest files or globs, relative to the level file."
     )
-    resources: list[Resource] = Field(default_factory=list)
-    flows: list[FlowSpec]
-    puzzle: Puzzle | None = None
+    resources: list[Resource] = Field(
+        default_factory=list, description="Kubernetes manifests, as kubectl would take them."
+    )
+    flows: list[FlowSpec] = Field(
+        description="Connections that must (expect: allow) or must not (expect: deny) work."
+    )
+    puzzle: Puzzle | None = Field(
+        default=None, description="Locks, par, hints and solution; absent: a sandbox scenario."
+    )
 
     @model_validator(mode="after")
     def _title(self) -> LevelFile:
@@ -75,22 +97,29 @@ class LevelFile(StrictModel):
 
 
 class Chapter(StrictModel):
-    id: str = Field(pattern=_ID)
-    title: str
-    levels: list[str] = Field(min_length=1)
+    id: str = Field(pattern=_ID, description="Unique in the pack.")
+    title: str = Field(description="Shown on level select.")
+    levels: list[str] = Field(
+        min_length=1, description="Level files in play order, relative to pack.yaml."
+    )
 
 
 class PackFile(StrictModel):
     """``pack.yaml``: an ordered collection of levels, optionally in chapters."""
 
-    format: FormatTag
-    id: str = Field(pattern=_ID)
-    title: str
-    author: str = "unknown"
-    version: str = "0.1.0"
-    description: str = ""
-    chapters: list[Chapter] | None = None
-    levels: list[str] | None = None
+    format: FormatTag = Field(description="Always k8snet/v1 for this version of the format.")
+    id: str = Field(pattern=_ID, description="The pack's id: lowercase letters, digits, - _ .")
+    title: str = Field(description="Shown on level select.")
+    author: str = Field(default="unknown", description="Who wrote the pack.")
+    version: str = Field(default="0.1.0", description="The pack's own version, free text.")
+    description: str = Field(default="", description="What players learn in this pack.")
+    chapters: list[Chapter] | None = Field(
+        default=None, description="Ordered chapters of level files; or use levels."
+    )
+    levels: list[str] | None = Field(
+        default=None,
+        description="A flat ordered list of level files, relative to pack.yaml; or use chapters.",
+    )
     unlockAll: bool = Field(
         default=False, description="Every level playable from the start (no unlock order)."
     )

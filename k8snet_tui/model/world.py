@@ -545,6 +545,9 @@ class _WorldBuilder:
                 pinned[i] = None
                 continue
             if spec.clusterIP == "None":
+                if spec.type in ("NodePort", "LoadBalancer"):
+                    self.err(f'clusterIP "None" (headless) may not be used with type {spec.type}',
+                             *loc, "clusterIP")
                 continue
             ip = _parse_ip(spec.clusterIP)
             if ip is None or ip not in scidr:

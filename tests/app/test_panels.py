@@ -154,6 +154,36 @@ def test_a_flow_that_should_be_blocked_but_passes_says_expected_deny_got_allow()
     run(app, body)
 
 
+def test_in_a_narrow_scrolling_panel_no_wrapped_reason_is_cut_off() -> None:
+    """The side panel is ~30 columns: names wrap and the list scrolls. The reason note is
+    the last wrapped line, the first one lost if the list measured without its scrollbar."""
+    flows = traces(SELECTOR_TYPO)
+    failing = [t for t in flows if not t.ok]
+    assert failing
+    flow_list = FlowList()
+
+    class NarrowApp(PanelApp):
+        CSS = "FlowList { width: 33; height: 8; }"
+
+    app = NarrowApp(flow_list)
+
+    async def body(pilot: Pilot[None]) -> None:
+        flow_list.show(flows[:1], 0)  # fits: no scrollbar yet
+        await pilot.pause()
+        flow_list.show(flows, 0)  # now it scrolls
+        await pilot.pause()
+        assert flow_list.max_scroll_y > 0
+        flow_list.focus()
+        for index, trace in enumerate(flows):
+            if index:
+                await pilot.press("down")
+            if not trace.ok:
+                assert trace.reason is not None
+                assert f"({trace.reason.value})" in flat(flow_list), trace.name
+
+    run(app, body)
+
+
 def test_moving_the_highlight_or_pressing_enter_posts_flow_chosen() -> None:
     flows = traces(PORT_CONFLICT)
     flow_list = FlowList()
@@ -491,5 +521,6 @@ def test_show_keeps_what_the_player_folded_and_where_the_cursor_was() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert object_refs(app) == ["node/node-b"]
+        assert node_b.is_expanded  # choosing a node does not fold its routes away
 
     run(app, body)

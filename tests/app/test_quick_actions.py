@@ -7,6 +7,8 @@ levels' own solutions must be reachable through the actions a player sees.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -154,6 +156,8 @@ def sample_value(action: QuickAction, level: LoadedLevel) -> str:
         "node-port": ["30999", "30998"],
         "selector": ["app=quick"],
         "route-add": [f"10.250.0.0/24 via {gateway}"],
+        "route-via": [str(gateway), *(str(n.ip) for n in level.world.cluster.nodes)],
+        "external-name": ["quick.example.com"],
         "labels": [f"{initial}, quick=yes" if initial else "quick=yes"],
         "container-port": ["19999", "19998"],
         "backend-port": ["8443", "8444"],
@@ -163,7 +167,7 @@ def sample_value(action: QuickAction, level: LoadedLevel) -> str:
         return "app=quick"
     if action.id == "policy-allow-from-namespace":
         return "kube-system"
-    return next(v for v in samples[action.kind] if v != initial)
+    return next(v for v in samples[action.kind] if v != initial and action.validate(v) is None)
 
 
 def every_ref(level: LoadedLevel) -> Iterator[str]:
@@ -208,7 +212,8 @@ def test_actions_offered_on_a_puzzle_never_break_its_locks(path: Path) -> None:
         for action in quick_actions(level, ref, editable, puzzle.create, puzzle.delete):
             edit = action.edit(sample_value(action, level))
             assert refusal(level, edit, original=original) is None, (ref, action.label)
-            apply_edit(level, edit, enforce_locks=True, original=original)
+            if action.kind != "delete":  # deleting what a flow names is refused by design
+                apply_edit(level, edit, enforce_locks=True, original=original)
 
 
 @pytest.mark.parametrize("path", LEVEL_FILES, ids=level_ids)
@@ -278,9 +283,14 @@ def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
         elif isinstance(step, AddRouteEdit) and action.kind == "route-add":
             value = f"{step.to} via {step.via}"
         elif concrete is not None and action.field is not None and \
+                action.kind != "route-add" and \
                 is_prefix(resolve_path(after, action.field), concrete):
+            missing = object()
+            current = get_path(after, action.field, missing)
+            if current is missing:
+                continue  # the step removes the field: a fixed action may (clear nodePort)
             claimed = True
-            value = _typed(get_path(after, action.field))
+            value = _typed(current)
         else:
             continue
         try:
@@ -314,7 +324,7 @@ def test_only_the_fields_a_puzzle_opens_get_actions() -> None:
     assert {"service-type", "selector"} <= kinds
     node = {a.kind for a in quick_actions(level, "node/node-a",
                                           editable_fields(level, "node/node-a"))}
-    assert node == {"route-add", "route-remove"}
+    assert node == {"route-add", "route-via", "route-remove"}
     assert quick_actions(level, "deployment/shop/web", editable_fields(
         level, "deployment/shop/web")) == []
 
@@ -361,12 +371,33 @@ def test_cycle_type_walks_clusterip_nodeport_loadbalancer() -> None:
     assert seen == ["NodePort", "LoadBalancer", "ClusterIP"]
 
 
+def test_an_external_name_service_offers_its_target_name() -> None:
+    actions = quick_actions(edge(), "service/shop/legacy", ())
+    assert {a.kind for a in actions} == {"service-type", "service-type-set", "external-name"}
+    action = _action(actions, "external-name")
+    assert action.edit("db.example.com.") == SetEdit(
+        ref="service/shop/legacy", path="spec.externalName", value="db.example.com.")
+    assert action.validate("not a name!") is not None
+
+
+def test_every_other_service_type_is_one_edit_away() -> None:
+    actions = [a for a in quick_actions(edge(), "service/shop/api", ())
+               if a.field == "spec.type"]
+    assert [(a.kind, a.edit()) for a in actions] == [
+        ("service-type", SetEdit(ref="service/shop/api", path="spec.type", value="NodePort")),
+        ("service-type-set", SetEdit(ref="service/shop/api", path="spec.type",
+                                     value="LoadBalancer")),
+    ]
+
+
 def test_a_pinned_node_port_keeps_cycle_type_away_from_clusterip() -> None:
     level = edge()
     svc = _service(level, "service/shop/web")
     assert next_service_type(svc) == "NodePort"  # ClusterIP would be refused with nodePort set
-    action = _action(quick_actions(level, "service/shop/web", ()), "service-type")
+    actions = quick_actions(level, "service/shop/web", ())
+    action = _action(actions, "service-type")
     assert "cleared first" in action.label
+    assert "service-type-set" not in {a.kind for a in actions}
     assert next_service_type(_service(level, "service/shop/legacy")) == "ClusterIP"
 
 
@@ -383,6 +414,12 @@ def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
     add = _action(actions, "route-add")
     assert add.edit("10.244.7.0/24 via 192.168.0.12") == AddRouteEdit(
         ref="node/node-a", to="10.244.7.0/24", via="192.168.0.12")
+    via = [a for a in actions if a.kind == "route-via"]
+    assert [a.edit("192.168.0.13") for a in via] == [
+        SetEdit(ref="node/node-a", path="routes[0].via", value="192.168.0.13"),
+        SetEdit(ref="node/node-a", path="routes[1].via", value="192.168.0.13")]
+    assert via[0].validate("10.0.0.1") == (
+        "the next hop 10.0.0.1 is not on the node network 192.168.0.0/24")
     removes = [a.edit() for a in actions if a.kind == "route-remove"]
     assert removes == [RemoveRouteEdit(ref="node/node-a", to="10.244.1.0/24"),
                        RemoveRouteEdit(ref="node/node-a", to="default")]
@@ -392,11 +429,15 @@ def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
         ref="node/node-a", path="masquerade", value=False)
     assert add.validate("10.244.1.0/24 via 192.168.0.12") == (
         "there is already a route to 10.244.1.0/24; remove it first")
+    assert add.validate("10.244.7.0/24 via 192.168.0.11") == (
+        "192.168.0.11 is this node's own address; the next hop is another node or the gateway")
 
 
 def test_a_node_without_routes_of_its_own_can_remove_its_default_route() -> None:
     level = edge()
-    action = _action(quick_actions(level, "node/node-b", ()), "route-remove")
+    actions = quick_actions(level, "node/node-b", ())
+    assert "route-via" not in {a.kind for a in actions}  # no entry of its own to change
+    action = _action(actions, "route-remove")
     assert action.edit() == RemoveRouteEdit(ref="node/node-b", to="default")
     assert apply_edit(level, action.edit()).world.cluster.nodes[1].routes[-1].via is None
 
@@ -506,6 +547,14 @@ def test_unknown_refs_offer_nothing() -> None:
 
 
 # -------------------------------------------------------------------- parsing
+
+
+def test_quick_actions_are_pure_logic_without_textual() -> None:
+    code = ("import sys, k8snet_tui.app.widgets.quick_actions\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ def test_addr_equals_and_hashes_like_a_plain_address() -> None:
     assert b == a
     assert hash(a) == hash(b)
     assert {b: "pod"}[a] == "pod"
-    assert {a: "pod"}[b] == "pod"
+    by_addr: dict[IPv4Address, str] = {a: "pod"}
+    assert by_addr[b] == "pod"
 
 
 def test_addr_formats_and_computes_like_a_plain_address() -> None:

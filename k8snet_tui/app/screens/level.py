@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 class LevelScreen(Screen[None]):
     CSS_PATH = "level.tcss"
+    # Textual declares this as `ClassVar[...] | None`, which mypy cannot re-declare.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "undo", "Undo"),
         Binding("y", "redo", "Redo"),

@@ -83,6 +83,16 @@ class FlowList(OptionList):
     two would chase each other forever.
     """
 
+    # OptionList measures wrapped options once per width but is not told when its
+    # own scrollbar appears; a stable gutter keeps that width fixed so no wrapped
+    # line (often the reason code) is cut off.
+    DEFAULT_CSS = """
+    FlowList {
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
     def show(self, traces: Sequence[Trace], selected: int) -> None:
         """Replace the lines with these traces and highlight ``selected`` (clamped)."""
         prompts = [flow_prompt(t) for t in traces]

@@ -24,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane, TextArea
 from textual.widgets.option_list import Option
 
@@ -371,7 +372,7 @@ class Inspector(Vertical):
             with TabPane("Actions", id="inspector-actions-tab"):
                 with VerticalScroll(id="inspector-summary-scroll"):
                     yield Static("", id="inspector-summary", markup=False)
-                yield Static("Quick actions: ↑↓ choose, enter runs (✎ asks for a value)",
+                yield Static("Quick actions (enter runs one; ✎ asks for a value)",
                              id="inspector-actions-hint", markup=False)
                 yield OptionList(id="inspector-actions", markup=False)
             with TabPane("YAML", id="inspector-yaml-tab"):
@@ -415,6 +416,7 @@ class Inspector(Vertical):
             self.actions = quick_actions(level, ref, editable, can_create, can_delete)
         self._show_actions(keep=previous == ref)
         self._show_yaml(same_object=previous == ref)
+        self.refresh_bindings()
 
     def show_error(self, text: str) -> None:
         """Show why the session refused the last edit (it changed nothing)."""
@@ -471,6 +473,23 @@ class Inspector(Vertical):
         error = self.query_one("#inspector-yaml-error", Static)
         error.update(Content(f"✗ {text} (nothing was changed)") if text else "")
         error.display = text is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+s belongs to the YAML tab: hidden elsewhere, greyed out for a locked object."""
+        if action != "apply_yaml":
+            return True
+        try:
+            tabs = self.query_one("#inspector-tabs", TabbedContent)
+        except NoMatches:  # asked before the tabs are mounted
+            return False
+        if tabs.active != "inspector-yaml-tab":
+            return False
+        return None if self._target is None or self.editable is None else True
+
+    @on(TabbedContent.TabActivated, "#inspector-tabs")
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()  # our inner tabs are no business of the screen's own tabs
+        self.refresh_bindings()
 
     # ------------------------------------------------------------ edits out
     @on(OptionList.OptionSelected, "#inspector-actions")

@@ -194,8 +194,19 @@ def parse_dns_label(text: str, what: str) -> str:
     return text
 
 
-def parse_route(text: str, node_network: IPv4Network, *,
-                existing: Sequence[str] = ()) -> tuple[str, str]:
+def parse_dns_name(text: str) -> str:
+    """A fully qualified DNS name (a trailing dot is allowed, as in a CNAME)."""
+    name = text.lower()
+    if not name:
+        raise InputError("enter a DNS name like db.example.com")
+    if len(name.rstrip(".")) > 253 or not _DNS_SUBDOMAIN.fullmatch(name.rstrip(".")):
+        raise InputError(f'"{text}" is not a DNS name (labels of letters, digits and "-", '
+                         'separated by ".")')
+    return text
+
+
+def parse_route(text: str, node_network: IPv4Network, *, existing: Sequence[str] = (),
+                own: IPv4Address | None = None) -> tuple[str, str]:
     """``10.244.1.0/24 via 192.168.0.12`` → (to, via), checked the way the level loader does."""
     match = _ROUTE.match(text)
     if match is None:
@@ -214,13 +225,22 @@ def parse_route(text: str, node_network: IPv4Network, *,
         other_net = IPv4Network("0.0.0.0/0" if other == "default" else other, strict=False)
         if other_net == dest:
             raise InputError(f"there is already a route to {other}; remove it first")
+    return to, parse_next_hop(via, node_network, own)
+
+
+def parse_next_hop(text: str, node_network: IPv4Network,
+                   own: IPv4Address | None = None) -> str:
+    """A ``via`` address: another node's IP or the gateway, on the nodes' network."""
     try:
-        hop = IPv4Address(via)
+        hop = IPv4Address(text)
     except ValueError:
-        raise InputError(f'"{via}" is not an IPv4 address') from None
+        raise InputError(f'"{text}" is not an IPv4 address') from None
     if hop not in node_network:
         raise InputError(f"the next hop {hop} is not on the node network {node_network}")
-    return to, str(hop)
+    if hop == own:
+        raise InputError(f"{hop} is this node's own address; the next hop is another node "
+                         "or the gateway")
+    return str(hop)
 
 
 # ----------------------------------------------------------------------- context
@@ -315,7 +335,9 @@ def _selected_port_names(level: LoadedLevel, svc: Service, namespace: str) -> st
 def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
     ref, spec = ctx.ref, svc.spec
     actions: list[QuickAction] = []
-    if ctx.may("spec.type"):
+    # A headless Service (clusterIP: None) can only be ClusterIP: the API server refuses
+    # NodePort and LoadBalancer for it, so there is no type to cycle to.
+    if ctx.may("spec.type") and spec.clusterIP != "None":
         nxt = next_service_type(svc)
         note = ""
         if spec.type == "LoadBalancer" and nxt != "ClusterIP":
@@ -323,6 +345,14 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
         actions.append(QuickAction(
             "service-type", "service-type", f"Cycle type: {spec.type} → {nxt}{note}",
             _fixed(SetEdit(ref=ref, path="spec.type", value=nxt)), field="spec.type"))
+        # Every other type one edit away too: cycling twice would cost the player par.
+        pinned = any(p.nodePort is not None for p in spec.ports)
+        for other in SERVICE_TYPE_CYCLE:
+            if other in (spec.type, nxt) or (other == "ClusterIP" and pinned):
+                continue
+            actions.append(QuickAction(
+                f"service-type-{other}", "service-type-set", f"Set type: {spec.type} → {other}",
+                _fixed(SetEdit(ref=ref, path="spec.type", value=other)), field="spec.type"))
     names = _selected_port_names(ctx.level, svc, ctx.target.namespace or "default")
     node_range = ctx.level.world.cluster.node_port_range
     for i, port in enumerate(spec.ports):
@@ -359,6 +389,14 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
                     f"Clear nodePort of {tag} ({port.nodePort}; the cluster picks one)",
                     _fixed(UnsetEdit(ref=ref, path=f"{base}.nodePort")),
                     field=f"{base}.nodePort"))
+    if spec.type == "ExternalName" and ctx.may("spec.externalName"):
+        actions.append(_set_action(
+            "external-name", "external-name",
+            f"Set externalName ({spec.externalName or 'none'})", ref, "spec.externalName",
+            parse_dns_name,
+            Prompt(f"externalName of {ref}", spec.externalName or "", "db.example.com",
+                   "The DNS name this Service is an alias (CNAME) for; a Service inside the "
+                   "cluster is NAME.NAMESPACE.svc.<cluster domain>.")))
     if spec.type != "ExternalName" and ctx.may("spec.selector"):
         actions.append(_set_action(
             "selector", "selector", f"Edit selector ({format_labels(spec.selector) or 'none'})",
@@ -394,9 +432,11 @@ def _node_actions(ctx: _Context, node: NodeSpec) -> list[QuickAction]:
         routes = effective_routes(ctx.level, node)
         nodes = "; ".join(f"{n.name} {n.ip} (pods {n.pod_cidr})" for n in cluster.nodes)
         existing = [to for to, _ in routes]
+        resolved = cluster.node(node.name)
+        own = resolved.ip if resolved is not None else None
 
         def add(value: str) -> AnyEdit:
-            to, via = parse_route(value, cluster.node_network, existing=existing)
+            to, via = parse_route(value, cluster.node_network, existing=existing, own=own)
             return AddRouteEdit(ref=ref, to=to, via=via)
 
         actions.append(QuickAction(
@@ -405,7 +445,15 @@ def _node_actions(ctx: _Context, node: NodeSpec) -> list[QuickAction]:
                    "A CIDR (or default), then a node IP or the gateway "
                    f"{cluster.gateway} on {cluster.node_network}. Nodes: {nodes}."),
             field="routes"))
-        for to, via in routes:
+        for i, (to, via) in enumerate(routes):
+            if node.routes is not None:  # the implicit default route has no entry to edit
+                actions.append(_set_action(
+                    f"route-via-{to}", "route-via", f"Change next hop of {to} (via {via})",
+                    ref, f"routes[{i}].via",
+                    lambda v: parse_next_hop(v, cluster.node_network, own),
+                    Prompt(f"New next hop for {to} on {ref}", via, "192.168.0.12",
+                           f"A node IP or the gateway {cluster.gateway}, on "
+                           f"{cluster.node_network}. Nodes: {nodes}.")))
             actions.append(QuickAction(
                 f"route-remove-{to}", "route-remove", f"Remove route {to} via {via}",
                 _fixed(RemoveRouteEdit(ref=ref, to=to)), field="routes"))
