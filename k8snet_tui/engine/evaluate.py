@@ -15,7 +15,13 @@ from ipaddress import IPv4Address
 from typing import Literal
 
 from k8snet_tui.engine.dns import Answer, resolve
-from k8snet_tui.engine.ingress import class_of, controller_match, match_request, served_by
+from k8snet_tui.engine.ingress import (
+    class_of,
+    controller_match,
+    host_matches,
+    match_request,
+    served_by,
+)
 from k8snet_tui.engine.policy import egress_decision, ingress_decision
 from k8snet_tui.engine.routing import route_to
 from k8snet_tui.engine.services import (
@@ -630,6 +636,9 @@ class _Run:
         if not eps.endpoints:
             self.expose_hop(p, svc, sp, exposures[0])
             return [self.no_endpoints(p, svc, eps)]
+        # DESIGN.md: from the internet a Service is reached through *any* exposure it has,
+        # and the trace says which. So an endpoint counts as reached when some way in (the
+        # load balancer, or the NodePort of some public node) delivers to it.
         results: list[PathResult] = []
         for ep in eps.endpoints:
             first_fail: PathResult | None = None
@@ -637,7 +646,7 @@ class _Run:
             for exposure in exposures:
                 if not self.delivers(svc, exposure, ep):
                     continue
-                branch = p.fork()
+                branch = p.fork(f"{p.label} via {self.exposure_name(svc, exposure)}")
                 self.expose_hop(branch, svc, sp, exposure)
                 for r in self.through(o, branch, svc, sp, exposure, ep):
                     if r.reached:
@@ -660,6 +669,11 @@ class _Run:
                            Reason.NO_LOCAL_ENDPOINT,
                            Blame(svc.ref, "spec.externalTrafficPolicy"), svc.ref)]
         return results
+
+    @staticmethod
+    def exposure_name(svc: ServiceInfo, exposure: tuple[str, Node | None]) -> str:
+        kind, node = exposure
+        return f"LoadBalancer {svc.lb_ips[0]}" if kind == "lb" or node is None else node.name
 
     @staticmethod
     def delivers(svc: ServiceInfo, exposure: tuple[str, Node | None], ep: Endpoint) -> bool:
@@ -997,11 +1011,15 @@ class _Run:
                                       f'class "{ctrl.class_name}"',
                                Reason.INGRESS_CLASS_MISMATCH,
                                Blame(ref, "spec.ingressClassName"), ref)]
+            same_host = [x for x in served if any(
+                r.http is not None and r.host and host_matches(r.host, host)
+                for r in x.obj.spec.rules)]
+            culprits = same_host or served
+            blamed = f"ingress/{culprits[0].namespace}/{culprits[0].name}" if culprits else None
             return [p.drop(where, f"no Ingress rule of class {ctrl.class_name} matches host "
                                   f"{host} path {path} and there is no defaultBackend: 404",
                            Reason.INGRESS_NO_RULE,
-                           Blame(f"ingress/{served[0].namespace}/{served[0].name}",
-                                 "spec.rules") if served else None, pod.ref)]
+                           Blame(blamed, "spec.rules") if blamed else None, blamed or pod.ref)]
         ing = match.ingress
         ing_ref = f"ingress/{ing.namespace}/{ing.name}"
         backend = match.backend

@@ -221,7 +221,8 @@ def _solved_by(level: LoadedLevel, edits: Sequence[AnyEdit]) -> LoadedLevel | No
 
 def _touched_refs(traces: Sequence[Trace], owners: dict[str, str]) -> set[str]:
     """Objects on the flows' paths; a workload's pod also puts the workload on the path."""
-    refs = {hop.ref for t in traces for hop in t.hops if hop.ref}
+    refs = {hop.ref for t in traces for path in (t.paths or ()) for hop in path.hops if hop.ref}
+    refs |= {hop.ref for t in traces for hop in t.hops if hop.ref}
     return refs | {owners[r] for r in refs if r in owners}
 
 
