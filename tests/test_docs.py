@@ -13,11 +13,12 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from k8snet_tui.cli import build_parser
 from k8snet_tui.engine.trace import REASON_DOCS, Reason
@@ -87,7 +88,7 @@ def test_format_reference_module_runs_as_the_documented_command() -> None:
 
 @pytest.mark.parametrize("model", [m for m, _ in SECTIONS] + list(EDITS),
                          ids=lambda m: m.__name__)
-def test_every_format_field_says_what_it_is_for(model: type) -> None:
+def test_every_format_field_says_what_it_is_for(model: type[BaseModel]) -> None:
     # ``op`` is named by its section ("op: set — …"); every other field needs words that
     # reach the reference, the JSON Schema and editor tooltips alike.
     missing = [name for name, info in model.model_fields.items()
@@ -182,14 +183,14 @@ def test_tutorial_wrong_solution_fails_as_the_guide_shows() -> None:
 @pytest.mark.parametrize(("heading", "parse"), [("### Sources (`from`)", parse_source),
                                                 ("### Destinations (`to`)", parse_dest)],
                          ids=["from", "to"])
-def test_every_flow_reference_example_in_the_grammar_parses(heading: str,
-                                                            parse: object) -> None:
+def test_every_flow_reference_example_in_the_grammar_parses(
+        heading: str, parse: Callable[[str], object]) -> None:
     table = _section(_guide(), heading)
     examples = [span for line in table.splitlines() if line.startswith("| ")
                 for span in _code_spans(line.split("|")[2])]
     assert len(examples) >= 9
     for example in examples:
-        parse(example)  # type: ignore[operator]  # raises RefError on a bad example
+        parse(example)  # raises RefError on a bad example
 
 
 def test_flows_written_in_the_guide_parse() -> None:

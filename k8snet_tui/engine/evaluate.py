@@ -127,6 +127,13 @@ class Path:
         return PathResult(self.label, True, tuple(self.hops), None, what, None)
 
 
+def pod_blame(pod: PodInfo, field: str) -> Blame:
+    """Blame a pod's spec where a player can change it: on its workload's pod template."""
+    if pod.owner is not None and field.startswith("spec."):
+        return Blame(pod.owner, f"spec.template.{field}")
+    return Blame(pod.ref, field)
+
+
 def _port_text(port: int | str, protocol: str) -> str:
     return f"{port}/{protocol}"
 
@@ -233,12 +240,12 @@ class _Run:
         if number is None:
             return p.drop(f"pod {pod.namespace}/{pod.name}",
                           f'no container of {pod.name} declares a port named "{port}"',
-                          Reason.NOT_LISTENING, Blame(pod.ref, "spec.containers"), pod.ref)
+                          Reason.NOT_LISTENING, pod_blame(pod, "spec.containers"), pod.ref)
         listening = pod_listens(pod, number, proto)
         if not listening.ok:
             assert listening.reason is not None
             return p.drop(f"pod {pod.namespace}/{pod.name}", listening.detail, listening.reason,
-                          Blame(pod.ref, "spec.containers"), pod.ref)
+                          pod_blame(pod, "spec.containers"), pod.ref)
         p.add(f"pod {pod.namespace}/{pod.name}", listening.detail, ref=pod.ref)
         return p.arrive(f"reached localhost:{number}/{proto} in {pod.name}")
 
@@ -255,7 +262,7 @@ class _Run:
         if number is None:
             return p.drop(f"pod {pod.namespace}/{pod.name}",
                           f'{pod.name} declares no {proto} container port named "{port}"',
-                          Reason.NOT_LISTENING, Blame(pod.ref, "spec.containers"), pod.ref)
+                          Reason.NOT_LISTENING, pod_blame(pod, "spec.containers"), pod.ref)
         if o.kind == "internet":
             return p.drop("internet", f"{pod.ip} is a pod IP, private to the cluster: the "
                                       "internet has no route to it (expose it with a Service)",
@@ -320,7 +327,7 @@ class _Run:
                                                                     "targetPort")),
                                   dst_pod.ref)
                 return p.drop(where, listening.detail, listening.reason,
-                              Blame(dst_pod.ref, "spec.containers"), dst_pod.ref)
+                              pod_blame(dst_pod, "spec.containers"), dst_pod.ref)
             p.add(where, listening.detail, ref=dst_pod.ref)
             reached = f"reached {dst_pod.name} on {port}/{proto}"
         elif dst_ip == node.ip:
@@ -388,7 +395,7 @@ class _Run:
             names = " and ".join(hp.name for hp in explicit[:2])
             return p.drop(where, f"host-network pods {names} both declare {port}/{proto} on "
                                  f"{node.name}; only one can bind it", Reason.PORT_CONFLICT,
-                          Blame(explicit[1].ref, "spec.containers"), ref)
+                          pod_blame(explicit[1], "spec.containers"), ref)
         if host_pods:
             pod = (explicit or host_pods)[0]
             p.add(where, f"host-network pod {pod.namespace}/{pod.name} listens on "
@@ -414,7 +421,7 @@ class _Run:
             if not listening.ok:
                 assert listening.reason is not None
                 return p.drop(f"pod {pod.namespace}/{pod.name}", listening.detail,
-                              listening.reason, Blame(pod.ref, "spec.containers"), pod.ref)
+                              listening.reason, pod_blame(pod, "spec.containers"), pod.ref)
             return p.arrive(f"reached {pod.name} through hostPort {port}")
         low, high = self.topo.cluster.node_port_range
         if svc is None and not low <= port <= high and p.hops and p.hops[0].ref == "internet":

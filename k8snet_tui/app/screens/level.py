@@ -40,6 +40,7 @@ class LevelScreen(Screen[None]):
         Binding("R", "reset", "Reset"),
         Binding("h", "hint", "Hint"),
         Binding("n", "next_failing", "Next ✗"),
+        Binding("e", "edit_blamed", "Edit culprit"),
         Binding("b", "briefing", "Briefing"),
         Binding("escape", "back", "Levels"),
         Binding("1", "tab('map')", "Map", show=False),
@@ -54,6 +55,8 @@ class LevelScreen(Screen[None]):
         ("Hint", "hint", "Reveal the next hint (costs a star)"),
         ("Briefing", "briefing", "Read the level's briefing again"),
         ("Next failing flow", "next_failing", "Select the next flow that is not right yet"),
+        ("Edit the object to blame", "edit_blamed",
+         "Open the editor on the object the selected flow's trace points at"),
         ("Back to level select", "back", "Leave the level (your edits are saved)"),
     ]
 
@@ -292,6 +295,16 @@ class LevelScreen(Screen[None]):
                 self.choose_flow(i)
                 return
         self.notify("Every flow is right.")
+
+    def action_edit_blamed(self) -> None:
+        trace = self.trace
+        if trace is None or trace.blame is None:
+            self.notify("The selected flow's trace blames no object.")
+            return
+        self.selected_ref = trace.blame.ref
+        self._show_inspector()
+        self.query_one(TabbedContent).active = "edit"
+        self.query_one(Inspector).focus_actions()
 
     def action_briefing(self) -> None:
         from k8snet_tui.app.screens.briefing import BriefingScreen

@@ -418,6 +418,14 @@ class Inspector(Vertical):
         self._show_yaml(same_object=previous == ref)
         self.refresh_bindings()
 
+    def focus_actions(self) -> None:
+        """Put the keyboard on the quick actions (the Actions tab) of the object shown."""
+        self.query_one("#inspector-tabs", TabbedContent).active = "inspector-actions-tab"
+        options = self.query_one("#inspector-actions", OptionList)
+        options.focus()
+        if options.option_count and options.highlighted is None:
+            options.highlighted = 0
+
     def show_error(self, text: str) -> None:
         """Show why the session refused the last edit (it changed nothing)."""
         error = self.query_one("#inspector-error", Static)
