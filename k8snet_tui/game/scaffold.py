@@ -161,6 +161,8 @@ def new_level(path: Path, *, level_id: str | None = None, title: str | None = No
     """Write a commented, valid, playable level; returns the files written."""
     if path.suffix.lower() not in (".yaml", ".yml"):
         path = path.with_suffix(".yaml")
+    if path.exists():
+        raise ScaffoldError(path)  # before anything else is written: nothing, not half
     lid = slug(level_id or path.stem)
     schema = _schema_path(path)
     written = []

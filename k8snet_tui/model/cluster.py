@@ -22,7 +22,8 @@ from k8snet_tui.model.problems import Problem
 class StrictModel(BaseModel):
     """Our own sections: unknown keys are errors, so typos never pass silently."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # defer_build: schemas are built on first use, so start-up (level select) stays quick.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class RouteSpec(StrictModel):

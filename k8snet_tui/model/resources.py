@@ -21,7 +21,7 @@ Port = Annotated[int, Field(ge=1, le=65535)]
 class K8sModel(BaseModel):
     """Lenient like the API server: unknown fields are accepted and carried along."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class ObjectMeta(K8sModel):

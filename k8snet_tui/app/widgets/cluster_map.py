@@ -327,15 +327,16 @@ def _pod_lines(ctx: _Context, pod: PodInfo, name_col: int, ip_col: int,
         chunks.append(_styled("NOT READY", STYLE_WARN))
     if pod.key in ctx.controller_pods:
         chunks.append(Text(f"ingress controller ({ctx.controller_pods[pod.key]})"))
-    if pod.labels:
-        chunks.append(_styled(_labels(sorted(pod.labels.items())), STYLE_LABEL))
-    if pod.ports:
-        ports = ",".join(
-            (f"{p.name}=" if p.name else "") + str(p.port)
-            + ("" if p.protocol == "TCP" else f"/{p.protocol}")
-            + (f" host:{p.host_port}" if p.host_port else "")
-            for p in pod.ports)
-        chunks.append(_styled(f"ports {ports}", STYLE_DIM))
+    # One chunk per label and per port, so long sets wrap onto more lines instead of
+    # being cut: the label that matters (slot=blue) is often the last one.
+    chunks.extend(_styled(f"{k}={v}", STYLE_LABEL) for k, v in sorted(pod.labels.items()))
+    ports = [(f"{p.name}=" if p.name else "") + str(p.port)
+             + ("" if p.protocol == "TCP" else f"/{p.protocol}")
+             + (f" host:{p.host_port}" if p.host_port else "")
+             for p in pod.ports]
+    if ports:
+        chunks.append(_styled(f"ports {ports[0]}", STYLE_DIM))
+        chunks.extend(_styled(port, STYLE_DIM) for port in ports[1:])
     return _flow(head, chunks, width, indent=name_col + 1)
 
 

@@ -1,0 +1,363 @@
+"""A keyboard-only player for the whole app, shared by the play tests, the
+snapshot tests and ``scripts/screenshots.py``.
+
+Every step is a key press a person could make: the helpers only *read* the
+app's state to decide how many times to press ↓ or tab, never call a method
+that changes it. So a passing play test means a player can really get there,
+and the README screenshots show states the tests have reached the same way.
+Nothing here imports pytest: the screenshot script uses it outside a test run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rich.console import Console
+from textual.message import Message
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, OptionList, TabbedContent, TextArea, Tree
+from textual.widgets._tabbed_content import ContentTabs
+
+from k8snet_tui.app.app import K8snetApp
+from k8snet_tui.app.messages import EditRequested
+from k8snet_tui.app.screens.briefing import BriefingScreen
+from k8snet_tui.app.screens.level import LevelScreen
+from k8snet_tui.app.screens.level_select import LevelNode, LevelSelectScreen, LevelTree
+from k8snet_tui.app.screens.prompt import PromptScreen
+from k8snet_tui.app.widgets.flow_list import FlowList
+from k8snet_tui.app.widgets.inspector import Inspector
+from k8snet_tui.app.widgets.object_tree import ObjectTree
+from k8snet_tui.game.progress import LevelRecord, SaveFile
+from k8snet_tui.game.session import Session
+from k8snet_tui.model.edits import AnyEdit
+
+REPO = Path(__file__).resolve().parents[2]
+LEVELS = REPO / "levels"
+PACK = "campaign"
+
+W = TypeVar("W", bound=Widget)
+S = TypeVar("S", bound=Screen[Any])
+
+# The first levels of the built-in campaign, by save-file key.
+PORT_CONFLICT = "campaign/port-conflict"
+SIDECAR_PORT = "campaign/sidecar-port"
+NAMED_PORT = "campaign/named-port"
+HOST_NETWORK = "campaign/host-network"
+MISSING_ROUTE = "campaign/missing-route"
+RETURN_ROUTE = "campaign/return-route"
+STALE_VIA = "campaign/stale-via"
+CAMPAIGN_ORDER = (PORT_CONFLICT, SIDECAR_PORT, NAMED_PORT, HOST_NETWORK, MISSING_ROUTE,
+                  RETURN_ROUTE, STALE_VIA)
+
+
+@dataclass
+class FakeClock:
+    """A monotonic clock that only moves when a test says so (scores show m:ss)."""
+
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass(frozen=True)
+class Note:
+    """One ``notify`` call, kept after its toast has timed out."""
+
+    message: str
+    title: str
+    severity: str
+
+
+def record_notifications(app: K8snetApp) -> list[Note]:
+    """Wrap ``app.notify`` so every notification is kept (toasts expire on a timer).
+
+    Screens and widgets call ``self.notify``, which Textual routes to
+    ``self.app.notify``, so wrapping the app's method sees all of them.
+    """
+    notes: list[Note] = []
+    original = app.notify
+
+    def notify(message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        notes.append(Note(str(message), title, str(severity)))
+        original(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    setattr(app, "notify", notify)  # noqa: B010 - mypy refuses assigning to a method
+    return notes
+
+
+@dataclass
+class MessageLog:
+    """A ``run_test(message_hook=...)`` that keeps each posted message once.
+
+    A bubbling message is seen by the hook at every widget it passes; the
+    identity check keeps the first sighting only.
+    """
+
+    messages: list[Message] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set)
+
+    def __call__(self, message: Message) -> None:
+        if id(message) not in self._seen:
+            self._seen.add(id(message))
+            self.messages.append(message)
+
+    def edits(self) -> list[AnyEdit]:
+        return [m.edit for m in self.messages if isinstance(m, EditRequested)]
+
+
+# ------------------------------------------------------------------ save files
+
+
+def write_save(data_dir: Path, solved: Iterable[str] = (), *,
+               records: Mapping[str, LevelRecord] | None = None,
+               last_level: str | None = None) -> Path:
+    """A save file with ``solved`` levels solved (3 stars, par) and extra ``records``."""
+    save = SaveFile(last_level=last_level)
+    for key in solved:
+        save.levels[key] = LevelRecord(solved=True, best_edits=1, best_stars=3, best_hints=0,
+                                       best_seconds=61.0)
+    save.levels.update(records or {})
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "progress.json"
+    path.write_text(save.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def read_save(data_dir: Path) -> dict[str, Any]:
+    """The save file as the app wrote it, parsed as plain JSON (not through the model)."""
+    data: dict[str, Any] = json.loads((data_dir / "progress.json").read_text(encoding="utf-8"))
+    return data
+
+
+def unlocked_through(key: str) -> list[str]:
+    """Every campaign level before ``key``: solving them opens ``key`` in the locked pack."""
+    return list(CAMPAIGN_ORDER[:CAMPAIGN_ORDER.index(key)])
+
+
+# ---------------------------------------------------------------------- player
+
+
+class Player:
+    """Drives a running app with key presses only."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot = pilot
+
+    @property
+    def app(self) -> K8snetApp:
+        app = self.pilot.app
+        assert isinstance(app, K8snetApp)
+        return app
+
+    def screen_as(self, kind: type[S]) -> S:
+        screen = self.app.screen
+        assert isinstance(screen, kind), f"expected {kind.__name__}, on {screen!r}"
+        return screen
+
+    @property
+    def level(self) -> LevelScreen:
+        return self.screen_as(LevelScreen)
+
+    @property
+    def session(self) -> Session:
+        return self.level.session
+
+    # ----------------------------------------------------------- raw input
+    async def settle(self) -> None:
+        """Let posted messages and screen callbacks run (keys already wait for idle)."""
+        await self.pilot.pause()
+
+    async def press(self, *keys: str) -> None:
+        await self.pilot.press(*keys)
+        await self.settle()
+
+    async def type(self, text: str) -> None:
+        """Type ``text`` key by key (a newline is the enter key)."""
+        await self.pilot.press(*("enter" if ch == "\n" else ch for ch in text))
+        await self.settle()
+
+    async def focus(self, accept: Callable[[Widget], bool], what: str,
+                    limit: int = 16) -> Widget:
+        """Press tab until the focused widget is one ``accept`` likes."""
+        for _ in range(limit):
+            focused = self.app.focused
+            if focused is not None and accept(focused):
+                return focused
+            await self.press("tab")
+        raise AssertionError(f"tab never reached {what} (focus: {self.app.focused!r})")
+
+    async def focus_type(self, kind: type[W], what: str | None = None) -> W:
+        widget = await self.focus(lambda w: isinstance(w, kind), what or kind.__name__)
+        assert isinstance(widget, kind)
+        return widget
+
+    async def cursor_to(self, tree: Tree[Any], accept: Callable[[Any], bool],
+                        what: str) -> None:
+        """Move a tree's cursor with home and ↓ to the first line whose data ``accept``s."""
+        target = next((line for line in range(tree.last_line + 1)
+                       if (node := tree.get_node_at_line(line)) is not None
+                       and accept(node.data)), None)
+        assert target is not None, f"no line for {what} in {tree!r}"
+        await self.press("home", *["down"] * target)
+        assert tree.cursor_line == target
+
+    # -------------------------------------------------------- level select
+    async def highlight_level(self, key: str) -> None:
+        self.screen_as(LevelSelectScreen)
+        tree = await self.focus_type(LevelTree)
+        await self.cursor_to(tree, lambda d: isinstance(d, LevelNode) and d.level.key == key,
+                             key)
+
+    async def open_level(self, key: str, *, read_briefing: bool = True) -> LevelScreen:
+        """From level select: highlight ``key``, enter, and close the briefing."""
+        await self.highlight_level(key)
+        await self.press("enter")
+        if read_briefing:
+            await self.close_briefing()
+        screen = self.level
+        assert screen.entry.key == key
+        return screen
+
+    async def close_briefing(self) -> None:
+        self.screen_as(BriefingScreen)
+        await self.press("enter")
+        self.screen_as(LevelScreen)
+
+    # ---------------------------------------------------------- level screen
+    async def choose_object(self, ref: str) -> Inspector:
+        """Select ``ref`` in the object tree (enter), which opens it in the Edit tab."""
+        tree = await self.focus_type(ObjectTree)
+        await self.cursor_to(tree, lambda d: d == ref, ref)
+        await self.press("enter")
+        inspector = self.level.query_one(Inspector)
+        assert inspector.ref == ref
+        assert self.level.query_one("#tabs", TabbedContent).active == "edit"
+        return inspector
+
+    async def quick_action(self, action_id: str, value: str | None = None) -> None:
+        """Run one of the inspector's quick actions; type ``value`` into its prompt."""
+        inspector = self.level.query_one(Inspector)
+        ids = [a.id for a in inspector.actions]
+        assert action_id in ids, f"{action_id} not among {ids}"
+        options = await self.focus(lambda w: w.id == "inspector-actions", "the quick actions")
+        assert isinstance(options, OptionList)
+        await self.press("home", *["down"] * ids.index(action_id))
+        assert options.highlighted == ids.index(action_id)
+        await self.press("enter")
+        if value is None:
+            return
+        prompt = self.screen_as(PromptScreen)
+        box = prompt.query_one(Input)
+        assert self.app.focused is box
+        await self.edit_input(box, value)
+        await self.press("enter")
+
+    async def edit_input(self, box: Input, value: str) -> None:
+        """Turn the text in ``box`` into ``value`` the way a typist would.
+
+        Keep the prefilled start they share, erase the rest with backspace and
+        type the new ending (192.168.0.12 → 192.168.0.15 is three keys); when
+        nothing is shared, select all and type over it.
+        """
+        keep = len(os.path.commonprefix([box.value, value]))
+        if keep:
+            await self.press("end", *["backspace"] * (len(box.value) - keep))
+        else:
+            await self.press("ctrl+shift+a")
+        await self.type(value[keep:])
+        assert box.value == value
+
+    async def yaml_editor(self) -> TextArea:
+        """Switch the inspector to its YAML tab (← → on its tab bar) and focus the editor.
+
+        Tab cannot be pressed *inside* the editor (it indents there), so an editor
+        that already has focus is used as it is.
+        """
+        tabs = self.level.query_one("#inspector-tabs", TabbedContent)
+        area = self.level.query_one("#inspector-yaml", TextArea)
+        if self.app.focused is area and tabs.active == "inspector-yaml-tab":
+            return area
+        await self.focus(lambda w: isinstance(w, ContentTabs)
+                         and any(a is tabs for a in w.ancestors), "the inspector's tabs")
+        for _ in range(3):
+            if tabs.active == "inspector-yaml-tab":
+                break
+            await self.press("right")
+        assert tabs.active == "inspector-yaml-tab"
+        await self.focus(lambda w: w is area, "the YAML editor")
+        return area
+
+    async def replace_yaml(self, text: str, *, apply: bool = True) -> None:
+        """Select all the YAML (f7), type ``text`` over it and apply it (ctrl+s)."""
+        area = await self.yaml_editor()
+        await self.press("f7")
+        await self.type(text)
+        assert area.text == text
+        if apply:
+            await self.press("ctrl+s")
+
+    async def retype_in_yaml(self, old: str, new: str) -> None:
+        """Put the cursor after the first ``old`` in the YAML (arrows), retype it, ctrl+s."""
+        area = await self.yaml_editor()
+        lines = area.text.splitlines()
+        row = next(i for i, line in enumerate(lines) if old in line)
+        column = lines[row].index(old) + len(old)
+        here = area.cursor_location[0]
+        moves = ["down"] * (row - here) if row >= here else ["up"] * (here - row)
+        await self.press(*moves, "home")  # home is "smart": it may stop at the indent
+        await self.press(*["right"] * (column - area.cursor_location[1]))
+        assert area.cursor_location == (row, column)
+        await self.press(*["backspace"] * len(old))
+        await self.type(new)
+        assert area.text.splitlines()[row] == lines[row].replace(old, new, 1)
+        await self.press("ctrl+s")
+
+    async def palette(self, query: str, *, wait: float = 3.0) -> list[str]:
+        """Open the command palette (ctrl+p), type ``query`` and read the commands it offers."""
+        await self.press("ctrl+p")
+        palette_screen = self.screen_as(CommandPalette)
+        await self.type(query)
+        found = palette_screen.query_one(CommandList)
+        steps = int(wait / 0.05)
+        count = -1
+        for _ in range(steps):  # the search runs in a worker, after a short debounce
+            await self.pilot.pause(0.05)
+            if found.option_count and found.option_count == count:
+                break
+            count = found.option_count
+        return [getattr(found.get_option_at_index(i).prompt, "plain", "")
+                for i in range(found.option_count)]
+
+    async def palette_choose(self, index: int) -> None:
+        """Highlight the palette's ``index``-th command with ↓ and run it with enter."""
+        found = self.screen_as(CommandPalette).query_one(CommandList)
+        start = found.highlighted if found.highlighted is not None else -1
+        await self.press(*["down"] * (index - start))
+        assert found.highlighted == index
+        await self.press("enter")
+
+    # --------------------------------------------------------------- reading
+    def flow_lines(self) -> list[str]:
+        """The flow checklist as the player reads it, one string per flow."""
+        flows = self.level.query_one(FlowList)
+        console = Console(width=100, color_system=None, record=True, file=io.StringIO())
+        lines = []
+        for index in range(flows.option_count):
+            console.print(flows.get_option_at_index(index).prompt)
+            lines.append(" ".join(console.export_text().split()))
+        return lines
+
