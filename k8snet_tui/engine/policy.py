@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
+from typing import Literal
 
 from k8snet_tui.engine.topology import PolicyRef, Topology
 from k8snet_tui.model.resources import NetworkPolicyPeer, NetworkPolicyPort
@@ -86,41 +87,44 @@ def _describe(policies: Sequence[PolicyRef]) -> str:
     return ", ".join(names)
 
 
+def _decide(topo: Topology, pod: PodInfo, direction: Literal["ingress", "egress"],
+            peer_ip: IPv4Address, port: int, protocol: str) -> Decision:
+    """The union of every rule of every policy isolating ``pod`` in ``direction``.
+
+    ``peer_ip`` is the other end as the pod sees it (source for ingress, destination
+    for egress); named ports always resolve against the destination pod.
+    """
+    isolating = topo.ingress_isolating if direction == "ingress" else topo.egress_isolating
+    policies = isolating.get(pod.key, ())
+    if not policies:
+        return Decision(True, False, f"no NetworkPolicy isolates {pod.namespace}/{pod.name} "
+                                     f"for {direction}")
+    peer_pod = topo.pods_by_ip.get(peer_ip)
+    dst_pod = pod if direction == "ingress" else peer_pod
+    for ref in policies:
+        spec = ref.policy.spec
+        rules = [(r.ports, r.from_) for r in spec.ingress or ()] if direction == "ingress" \
+            else [(r.ports, r.to) for r in spec.egress or ()]
+        for ports, peers in rules:
+            if _port_matches(ports, port, protocol, dst_pod) and _peers_match(
+                    topo, ref.namespace, peers, peer_ip, peer_pod):
+                return Decision(True, True, f"allowed by NetworkPolicy {ref.namespace}/"
+                                            f"{ref.name}", ref)
+    return Decision(False, True, f"isolated for {direction} by {_describe(policies)}; no rule "
+                                 f"allows {peer_ip} on {port}/{protocol}", policies[0])
+
+
 def ingress_decision(topo: Topology, dst: PodInfo, src_ip: IPv4Address, port: int,
                      protocol: str) -> Decision:
     """May ``src_ip`` open a connection to ``dst`` on ``port``/``protocol``?"""
-    policies = topo.ingress_isolating.get(dst.key, ())
-    if not policies:
-        return Decision(True, False, f"no NetworkPolicy isolates {dst.namespace}/{dst.name} "
-                                     "for ingress")
     node = topo.nodes_by_name[dst.node]
-    if src_ip == node.ip:
+    if src_ip == node.ip and topo.ingress_isolating.get(dst.key):
         return Decision(True, True, f"traffic from the pod's own node ({node.name}, {node.ip}) "
                                     "is always allowed in")
-    src_pod = topo.pods_by_ip.get(src_ip)
-    for ref in policies:
-        for rule in ref.policy.spec.ingress or ():
-            if _port_matches(rule.ports, port, protocol, dst) and _peers_match(
-                    topo, ref.namespace, rule.from_, src_ip, src_pod):
-                return Decision(True, True, f"allowed by NetworkPolicy {ref.namespace}/"
-                                            f"{ref.name}", ref)
-    return Decision(False, True, f"isolated for ingress by {_describe(policies)}; no rule "
-                                 f"allows {src_ip} on {port}/{protocol}", policies[0])
+    return _decide(topo, dst, "ingress", src_ip, port, protocol)
 
 
 def egress_decision(topo: Topology, src: PodInfo, dst_ip: IPv4Address, port: int,
                     protocol: str) -> Decision:
     """May ``src`` open a connection to ``dst_ip`` on ``port``/``protocol``?"""
-    policies = topo.egress_isolating.get(src.key, ())
-    if not policies:
-        return Decision(True, False, f"no NetworkPolicy isolates {src.namespace}/{src.name} "
-                                     "for egress")
-    dst_pod = topo.pods_by_ip.get(dst_ip)
-    for ref in policies:
-        for rule in ref.policy.spec.egress or ():
-            if _port_matches(rule.ports, port, protocol, dst_pod) and _peers_match(
-                    topo, ref.namespace, rule.to, dst_ip, dst_pod):
-                return Decision(True, True, f"allowed by NetworkPolicy {ref.namespace}/"
-                                            f"{ref.name}", ref)
-    return Decision(False, True, f"isolated for egress by {_describe(policies)}; no rule "
-                                 f"allows {dst_ip} on {port}/{protocol}", policies[0])
+    return _decide(topo, src, "egress", dst_ip, port, protocol)
