@@ -29,6 +29,13 @@ class GameCommands(Provider):
         if isinstance(screen, LevelScreen):
             for title, action, text in LevelScreen.PALETTE:
                 out.append((title, text, partial(screen.run_action, action)))
+            level = screen.session.level
+            refs = sorted(level.world.refs, key=lambda r: (screen.session.editable(r) is None, r))
+            for ref in refs:
+                editable = screen.session.editable(ref)
+                access = "locked" if editable is None else (
+                    "editable" if not editable else f"editable: {', '.join(editable)}")
+                out.append((f"Edit object: {ref}", access, partial(screen.edit_object, ref)))
             for i, trace in enumerate(screen.session.result.traces):
                 mark = "✓" if trace.ok else "✗"
                 out.append((f"Show flow {i + 1}: {trace.name}",

@@ -67,6 +67,8 @@ class Session:
         self._undo: list[tuple[AnyEdit, AnyEdit]] = []
         self._redo: list[tuple[AnyEdit, AnyEdit]] = []
         self.hints_used = 0
+        self._before_reset: tuple[LoadedLevel, list[tuple[AnyEdit, AnyEdit]],
+                                  list[tuple[AnyEdit, AnyEdit]]] | None = None
         self.result: CheckResult = evaluate_level(level)
 
     # ------------------------------------------------------------- state
@@ -81,7 +83,7 @@ class Session:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return bool(self._undo) or self._before_reset is not None
 
     @property
     def can_redo(self) -> bool:
@@ -101,12 +103,22 @@ class Session:
     def apply(self, edit: AnyEdit) -> CheckResult:
         """Apply a player edit; raises EditError (and changes nothing) when refused."""
         inverse = invert_edit(self.level, edit)
-        self.level = apply_edit(self.level, edit, enforce_locks=True, original=self.original)
+        after = apply_edit(self.level, edit, enforce_locks=True, original=self.original)
+        if after.spec == self.level.spec:
+            raise EditError(f"that changes nothing ({describe_edit(edit)} is already so), so it "
+                            "is not counted")
+        self.level = after
         self._undo.append((edit, inverse))
         self._redo.clear()
+        self._before_reset = None
         return self._recheck()
 
     def undo(self) -> CheckResult | None:
+        if not self._undo and self._before_reset is not None:
+            # Undoing a reset brings back everything it threw away.
+            self.level, self._undo, self._redo = self._before_reset
+            self._before_reset = None
+            return self._recheck()
         if not self._undo:
             return None
         edit, inverse = self._undo.pop()
@@ -123,10 +135,15 @@ class Session:
         return self._recheck()
 
     def reset(self) -> CheckResult:
-        """Back to the level as opened; the clock and hints used are kept (no free retries)."""
+        """Back to the level as opened; the clock and hints used are kept (no free retries).
+
+        A reset is itself undoable: the next undo restores the edits it removed.
+        """
+        if self._undo or self._redo:
+            self._before_reset = (self.level, list(self._undo), list(self._redo))
         self.level = self.start
-        self._undo.clear()
-        self._redo.clear()
+        self._undo = []
+        self._redo = []
         self.solved_at = None
         return self._recheck()
 

@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rich.console import Console
+from textual import events
+from textual.command import CommandList, CommandPalette
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.command import CommandList, CommandPalette
-from textual.widgets import Input, OptionList, TabbedContent, TextArea, Tree
-from textual.widgets._tabbed_content import ContentTabs
+from textual.widgets import Input, OptionList, TabbedContent, Tabs, TextArea, Tree
 
 from k8snet_tui.app.app import K8snetApp
 from k8snet_tui.app.messages import EditRequested
@@ -39,10 +40,6 @@ from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.game.session import Session
 from k8snet_tui.model.edits import AnyEdit
-
-REPO = Path(__file__).resolve().parents[2]
-LEVELS = REPO / "levels"
-PACK = "campaign"
 
 W = TypeVar("W", bound=Widget)
 S = TypeVar("S", bound=Screen[Any])
@@ -185,19 +182,50 @@ class Player:
         await self.pilot.press(*keys)
         await self.settle()
 
-    async def type(self, text: str) -> None:
-        """Type ``text`` key by key (a newline is the enter key)."""
-        await self.pilot.press(*("enter" if ch == "\n" else ch for ch in text))
+    async def type_text(self, text: str) -> None:
+        """Type ``text`` as a burst of key events (a newline is the enter key).
+
+        ``Pilot.press`` waits for the app to go idle after *every* key, at
+        least 40 ms each: typing a manifest that way takes most of a minute.
+        The same ``Key`` events are posted here back to back, as a fast typist
+        (or a terminal's paste) delivers them, and the app is left to work
+        through its queue once at the end. Callers check the typed result.
+        """
+        for ch in text:
+            key = "enter" if ch == "\n" else ch
+            if len(key) == 1 and not key.isalnum():
+                key = _character_to_key(key)
+            try:
+                char: str | None = unicodedata.lookup(
+                    _get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+            except KeyError:
+                char = key if len(key) == 1 else None
+            self.app.post_message(events.Key(key, char))
+        # Twice: the app forwards each key to the focused widget's own queue, so the
+        # first wait can end before the widget has worked through what it was given.
+        await self.settle()
         await self.settle()
 
-    async def focus(self, accept: Callable[[Widget], bool], what: str,
-                    limit: int = 16) -> Widget:
-        """Press tab until the focused widget is one ``accept`` likes."""
-        for _ in range(limit):
+    async def focus(self, accept: Callable[[Widget], bool], what: str) -> Widget:
+        """Press tab or shift+tab, whichever is shorter, until ``accept`` likes the focus.
+
+        The screen's focus chain is the order tab walks; reading it only decides
+        which way round is shorter (each focus change restyles the screen).
+        """
+        for _ in range(3):
             focused = self.app.focused
             if focused is not None and accept(focused):
                 return focused
-            await self.press("tab")
+            chain = self.app.screen.focus_chain
+            target = next((i for i, w in enumerate(chain) if accept(w)), None)
+            assert target is not None, f"{what} cannot take focus (chain: {chain})"
+            if focused not in chain:
+                await self.press(*["tab"] * (target + 1))
+                continue
+            here = chain.index(focused)
+            ahead = (target - here) % len(chain)
+            behind = len(chain) - ahead
+            await self.press(*(["tab"] * ahead if ahead <= behind else ["shift+tab"] * behind))
         raise AssertionError(f"tab never reached {what} (focus: {self.app.focused!r})")
 
     async def focus_type(self, kind: type[W], what: str | None = None) -> W:
@@ -273,12 +301,13 @@ class Player:
         type the new ending (192.168.0.12 → 192.168.0.15 is three keys); when
         nothing is shared, select all and type over it.
         """
-        keep = len(os.path.commonprefix([box.value, value]))
+        keep = next((i for i, (a, b) in enumerate(zip(box.value, value, strict=False)) if a != b),
+                    min(len(box.value), len(value)))
         if keep:
             await self.press("end", *["backspace"] * (len(box.value) - keep))
         else:
             await self.press("ctrl+shift+a")
-        await self.type(value[keep:])
+        await self.type_text(value[keep:])
         assert box.value == value
 
     async def yaml_editor(self) -> TextArea:
@@ -291,7 +320,7 @@ class Player:
         area = self.level.query_one("#inspector-yaml", TextArea)
         if self.app.focused is area and tabs.active == "inspector-yaml-tab":
             return area
-        await self.focus(lambda w: isinstance(w, ContentTabs)
+        await self.focus(lambda w: isinstance(w, Tabs)
                          and any(a is tabs for a in w.ancestors), "the inspector's tabs")
         for _ in range(3):
             if tabs.active == "inspector-yaml-tab":
@@ -305,12 +334,12 @@ class Player:
         """Select all the YAML (f7), type ``text`` over it and apply it (ctrl+s)."""
         area = await self.yaml_editor()
         await self.press("f7")
-        await self.type(text)
+        await self.type_text(text)
         assert area.text == text
         if apply:
             await self.press("ctrl+s")
 
-    async def retype_in_yaml(self, old: str, new: str) -> None:
+    async def retype_in_yaml(self, old: str, new: str, *, apply: bool = True) -> None:
         """Put the cursor after the first ``old`` in the YAML (arrows), retype it, ctrl+s."""
         area = await self.yaml_editor()
         lines = area.text.splitlines()
@@ -322,23 +351,19 @@ class Player:
         await self.press(*["right"] * (column - area.cursor_location[1]))
         assert area.cursor_location == (row, column)
         await self.press(*["backspace"] * len(old))
-        await self.type(new)
+        await self.type_text(new)
         assert area.text.splitlines()[row] == lines[row].replace(old, new, 1)
-        await self.press("ctrl+s")
+        if apply:
+            await self.press("ctrl+s")
 
-    async def palette(self, query: str, *, wait: float = 3.0) -> list[str]:
+    async def palette(self, query: str) -> list[str]:
         """Open the command palette (ctrl+p), type ``query`` and read the commands it offers."""
         await self.press("ctrl+p")
         palette_screen = self.screen_as(CommandPalette)
-        await self.type(query)
+        await self.type_text(query)
+        await self.app.workers.wait_for_complete()  # the search runs in a worker
+        await self.settle()
         found = palette_screen.query_one(CommandList)
-        steps = int(wait / 0.05)
-        count = -1
-        for _ in range(steps):  # the search runs in a worker, after a short debounce
-            await self.pilot.pause(0.05)
-            if found.option_count and found.option_count == count:
-                break
-            count = found.option_count
         return [getattr(found.get_option_at_index(i).prompt, "plain", "")
                 for i in range(found.option_count)]
 

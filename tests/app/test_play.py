@@ -25,7 +25,6 @@ from k8snet_tui.app.screens.level_select import LevelNode, LevelSelectScreen, Le
 from k8snet_tui.app.screens.load_error import LoadErrorScreen
 from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.engine.trace import Reason
-from k8snet_tui.game.progress import LevelRecord
 from k8snet_tui.model.edits import ReplaceEdit, SetEdit
 from tests.app.conftest import AppFactory
 from tests.app.player import (
@@ -166,7 +165,8 @@ async def test_yaml_retyped_whole_refuses_bad_yaml_then_fixes_the_level(
         assert error.startswith("✗ line 2:9: ")
         assert "nothing was changed" in error
         assert log.edits() == []
-        assert level.session.level is before and level.session.edits == []
+        assert level.session.level is before
+        assert level.session.edits == []
         assert isinstance(app.screen, LevelScreen)
 
         await p.replace_yaml("name: node-a\nroutes:\n- {to: 10.244.1.0/24, via: 192.168.0.12}\n"
@@ -199,25 +199,35 @@ async def test_undo_redo_and_reset_keys_change_the_session_and_the_flow_list(
         # 9000 ends the port conflict but Prometheus still scrapes 9113: not solved.
         await p.choose_object("deployment/shop/web")
         await p.quick_action("container-port-1-0", "9000")
-        assert len(session.edits) == 1 and not session.solved
+        assert len(session.edits) == 1
+        assert not session.solved
         one_edit = p.flow_lines()
         assert one_edit[0].startswith("✓ ok the exporter reads nginx's status")
         assert one_edit[1].startswith("✗ FAIL Prometheus scrapes the exporter")
         assert "1 edit (par 1)" in text_of(level, "#status")
 
         await p.press("z")
-        assert session.edits == [] and session.can_redo
+        assert session.edits == []
+        assert session.can_redo
         assert p.flow_lines() == broken
         assert "0 edits" in text_of(level, "#status")
 
         await p.press("y")
-        assert len(session.edits) == 1 and not session.can_redo
+        assert len(session.edits) == 1
+        assert not session.can_redo
         assert p.flow_lines() == one_edit
 
         await p.press("R")
-        assert session.edits == [] and not session.can_redo and not session.can_undo
+        assert session.edits == []
+        assert not session.can_redo
         assert p.flow_lines() == broken
         assert isinstance(app.screen, LevelScreen)
+
+        # A reset is undoable: z brings back the edit it threw away.
+        assert session.can_undo
+        await p.press("z")
+        assert len(session.edits) == 1
+        assert p.flow_lines() == one_edit
 
 
 # ----------------------------------------------------------------------- hints
@@ -273,7 +283,8 @@ async def test_edits_in_progress_are_saved_and_resumed_by_a_new_app(
         level = await p.open_level(STALE_VIA)
         await p.choose_object("node/node-a")
         await p.quick_action("route-via-10.244.1.0/24", "192.168.0.15")
-        assert level.session.edits == [first_edit] and not level.session.solved
+        assert level.session.edits == [first_edit]
+        assert not level.session.solved
         await p.press("h")
         record = read_save(data_dir)["levels"][STALE_VIA]
         assert record["in_progress"] == [first_edit.model_dump(mode="json")]
@@ -293,7 +304,8 @@ async def test_edits_in_progress_are_saved_and_resumed_by_a_new_app(
         await p.settle()
         tree = p.screen_as(LevelSelectScreen).query_one(LevelTree)
         cursor = tree.cursor_node
-        assert cursor is not None and isinstance(cursor.data, LevelNode)
+        assert cursor is not None
+        assert isinstance(cursor.data, LevelNode)
         assert cursor.data.level.key == STALE_VIA  # the level select resumes where we left
         await p.focus_type(LevelTree)
         await p.press("enter")
@@ -307,7 +319,8 @@ async def test_edits_in_progress_are_saved_and_resumed_by_a_new_app(
         debrief = p.screen_as(DebriefScreen)
         assert (debrief.score.edits, debrief.score.hints, debrief.score.stars) == (2, 1, 2)
     record = read_save(data_dir)["levels"][STALE_VIA]
-    assert record["solved"] is True and record["in_progress"] == []
+    assert record["solved"] is True
+    assert record["in_progress"] == []
 
 
 # -------------------------------------------------------------- broken inputs
@@ -372,7 +385,8 @@ async def test_a_corrupt_save_is_kept_aside_and_never_overwritten(
         p.screen_as(LevelSelectScreen)
         kept = data_dir / "progress.corrupt-1.json"
         warning = [n for n in notes if n.title == "Save file"]
-        assert len(warning) == 1 and warning[0].severity == "warning"
+        assert len(warning) == 1
+        assert warning[0].severity == "warning"
         assert str(kept) in warning[0].message
         assert kept.read_text(encoding="utf-8") == garbage
 
@@ -439,6 +453,7 @@ async def test_the_palette_jumps_to_unlocked_levels_and_undoes(
 
         hits = await p.palette("undo")
         await p.palette_choose(next(i for i, h in enumerate(hits) if h.startswith("Undo")))
-        assert p.level is level and level.session.edits == []
+        assert p.level is level
+        assert level.session.edits == []
         assert level.session.can_redo
 

@@ -164,3 +164,26 @@ def test_every_campaign_level_is_solvable_through_a_session_with_locks_on() -> N
         for edit in _solution(session.start):
             session.apply(edit)  # raises if the level's own locks refuse its solution
         assert session.solved, entry.file
+
+
+def test_an_edit_that_changes_nothing_is_refused_and_not_counted(level: LoadedLevel) -> None:
+    session = Session(level, clock=FakeClock())
+    edit = _solution(level)[0]
+    session.apply(edit)
+    with pytest.raises(EditError, match="changes nothing"):
+        session.apply(edit)
+    assert len(session.edits) == 1
+
+
+def test_undo_after_reset_brings_the_edits_back(level: LoadedLevel) -> None:
+    session = Session(level, clock=FakeClock())
+    for edit in _solution(level):
+        session.apply(edit)
+    solved_spec = session.level.spec
+    session.reset()
+    assert session.edits == []
+    assert session.can_undo
+    assert session.undo() is not None
+    assert session.level.spec == solved_spec
+    assert session.edits == _solution(level)
+    assert session.solved

@@ -19,6 +19,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
+from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
+
 
 def hints_markdown(hints: Sequence[str]) -> str:
     """The revealed hints as a numbered Markdown list ("" when none were taken)."""
@@ -37,6 +39,7 @@ class BriefingScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("enter", "close", "Close", show=False),
         Binding("b", "close", "Close", show=False),
+        *SCROLL_BINDINGS,
     ]
 
     def __init__(self, title: str, markdown: str, hints_shown: Sequence[str] = ()) -> None:
@@ -54,6 +57,9 @@ class BriefingScreen(ModalScreen[None]):
                 if self.hints_shown:
                     yield Markdown(hints_markdown(self.hints_shown), id="hints")
             yield Button("Got it (enter)", id="close", variant="primary")
+
+    def action_scroll_body(self, how: str) -> None:
+        scroll_body(self, how)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
 from k8snet_tui.app.screens.level_select import format_seconds, plural, stars
+from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
 from k8snet_tui.game.session import Score
 
 DebriefChoice = Literal["next", "select", "replay"]
@@ -81,6 +82,7 @@ class DebriefScreen(Screen[DebriefChoice]):
         Binding("s", "choose('select')", "Level select"),
         Binding("r", "choose('replay')", "Replay"),
         Binding("escape", "choose('select')", "Level select", show=False),
+        *SCROLL_BINDINGS,
     ]
 
     def __init__(self, title: str, debrief_md: str, score: Score, kubectl: list[str],
@@ -112,6 +114,9 @@ class DebriefScreen(Screen[DebriefChoice]):
     def on_mount(self) -> None:
         self.title = f"Solved · {self.heading}"
         self.query_one("#next" if self.has_next else "#select", Button).focus()
+
+    def action_scroll_body(self, how: str) -> None:
+        scroll_body(self, how)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose" and parameters == ("next",):

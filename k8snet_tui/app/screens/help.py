@@ -46,6 +46,7 @@ GAME_KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("b", "Read the briefing again, with the hints so far", "level"),
     KeyHelp("n", "Select the next failing flow and show its trace", "level"),
     KeyHelp("e", "Edit the object the selected flow's trace blames", "level"),
+    KeyHelp("Y", "Edit the selected object (or the culprit) as YAML", "level"),
     KeyHelp("1 / 2 / 3 / 4", "Tabs: map, trace, edit, briefing", "level"),
     KeyHelp("ctrl+s", "In the YAML editor: apply it (invalid YAML changes nothing)", "level"),
     KeyHelp("escape", "Back to level select (your edits are kept)", "level"),

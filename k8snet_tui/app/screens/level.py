@@ -37,11 +37,12 @@ class LevelScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("z", "undo", "Undo"),
         Binding("y", "redo", "Redo"),
-        Binding("R", "reset", "Reset"),
+        Binding("R", "reset", "Reset", show=False),
         Binding("h", "hint", "Hint"),
         Binding("n", "next_failing", "Next ✗"),
-        Binding("e", "edit_blamed", "Edit culprit"),
-        Binding("b", "briefing", "Briefing"),
+        Binding("e", "edit_blamed", "Culprit"),
+        Binding("Y", "edit_yaml", "YAML", show=False),
+        Binding("b", "briefing", "Briefing", show=False),
         Binding("escape", "back", "Levels"),
         Binding("1", "tab('map')", "Map", show=False),
         Binding("2", "tab('trace')", "Trace", show=False),
@@ -57,6 +58,7 @@ class LevelScreen(Screen[None]):
         ("Next failing flow", "next_failing", "Select the next flow that is not right yet"),
         ("Edit the object to blame", "edit_blamed",
          "Open the editor on the object the selected flow's trace points at"),
+        ("Edit as YAML", "edit_yaml", "Open the YAML editor on the selected object"),
         ("Back to level select", "back", "Leave the level (your edits are saved)"),
     ]
 
@@ -207,13 +209,13 @@ class LevelScreen(Screen[None]):
         self.query_one(TraceView).show(self.trace)
         self.query_one(ClusterMap).show(self.session.level.world, self.trace)
         if switch:
-            self.query_one(TabbedContent).active = "trace"
+            self.switch_tab("trace")
 
     def on_object_chosen(self, message: ObjectChosen) -> None:
         message.stop()
         self.selected_ref = message.ref
         self._show_inspector()
-        self.query_one(TabbedContent).active = "edit"
+        self.switch_tab("edit")
 
     def on_edit_requested(self, message: EditRequested) -> None:
         message.stop()
@@ -274,7 +276,7 @@ class LevelScreen(Screen[None]):
     def action_reset(self) -> None:
         self.session.reset()
         self.selected_flow = self._first_failing()
-        self.notify("Level reset to its starting state.")
+        self.notify("Level reset to its starting state (z brings your edits back).")
         self._after_change()
 
     def action_hint(self) -> None:
@@ -296,15 +298,46 @@ class LevelScreen(Screen[None]):
                 return
         self.notify("Every flow is right.")
 
-    def action_edit_blamed(self) -> None:
+    def culprit(self) -> str | None:
+        """The object the selected flow's trace blames, else the one at its failing hop."""
         trace = self.trace
-        if trace is None or trace.blame is None:
-            self.notify("The selected flow's trace blames no object.")
+        if trace is None:
+            return None
+        if trace.blame is not None:
+            return trace.blame.ref
+        hop = trace.failing_hop
+        if hop is not None and hop.ref and hop.ref.count("/") >= 1 and \
+                hop.ref.split("/", 1)[0] not in ("internet", "gateway"):
+            owner = next((p.owner for p in self.session.level.world.pods
+                          if p.ref == hop.ref and p.owner), None)
+            return owner or hop.ref
+        return None
+
+    def action_edit_blamed(self) -> None:
+        ref = self.culprit()
+        if ref is None:
+            self.notify("The selected flow's trace points at no object: pick one in the object "
+                        "tree (or ctrl+p → Edit …).")
             return
-        self.selected_ref = trace.blame.ref
+        self.edit_object(ref)
+
+    def edit_object(self, ref: str, *, yaml: bool = False) -> None:
+        """Open the editor on ``ref`` with the keyboard on its actions (or its YAML)."""
+        self.selected_ref = ref
         self._show_inspector()
-        self.query_one(TabbedContent).active = "edit"
-        self.query_one(Inspector).focus_actions()
+        self.switch_tab("edit")
+        inspector = self.query_one(Inspector)
+        if yaml:
+            inspector.focus_yaml()
+        else:
+            inspector.focus_actions()
+
+    def action_edit_yaml(self) -> None:
+        ref = self.selected_ref or self.culprit()
+        if ref is None:
+            self.notify("Choose an object first (object tree, or e for the culprit).")
+            return
+        self.edit_object(ref, yaml=True)
 
     def action_briefing(self) -> None:
         from k8snet_tui.app.screens.briefing import BriefingScreen
@@ -318,4 +351,16 @@ class LevelScreen(Screen[None]):
         self.game.show_level_select()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
+        self.switch_tab(tab)
+
+    def switch_tab(self, tab: str) -> None:
+        """Show a tab even when the focus sits inside the one being hidden.
+
+        TabbedContent follows the focus back to the pane that holds it, so the focus is
+        let go first.
+        """
+        tabs = self.query_one(TabbedContent)
+        focused = self.focused
+        if focused is not None and tabs in focused.ancestors:
+            self.set_focus(None)
+        tabs.active = tab

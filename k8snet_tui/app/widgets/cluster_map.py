@@ -7,6 +7,12 @@ selected flow's hops are numbered on the objects they touch (the same numbers
 the trace view uses, the hop's position in the trace) and the object where the
 packet dies says "✗ DROP" in words, so the picture reads without colour.
 
+Nothing a player needs is cut: names, addresses, labels and ports wrap onto
+continuation lines (the map sits in a scroll view, so height is cheaper than a
+missing ``slot=blue``). What is left out is noise: the labels Kubernetes puts on
+every workload pod (``pod-template-hash`` …), unless a selector in the level
+names one, and then it is the clue and is shown.
+
 ``render_map`` is a pure function of the world, the trace and a width, so it is
 unit-tested and timed without an app; ``ClusterMap`` only calls it again when
 the state or its own width changes.
@@ -17,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -122,7 +129,8 @@ class PathMarks:
 
 
 def _fit(text: Text, width: int) -> Text:
-    """Cut a line to ``width`` cells with an ellipsis; the map never relies on wrapping."""
+    """Cut a line to ``width`` cells with an ellipsis: the guard behind ``_flow`` (which wraps
+    instead), reached on purpose only by the legend's copy of the flow name."""
     if text.cell_len <= width:
         return text
     cut = text.copy()
@@ -143,34 +151,93 @@ def _join(*parts: Text | str, sep: str = " ") -> Text:
     return out
 
 
-def _flow(head: Text, chunks: Iterable[Text], width: int, indent: int = 4,
+def _flow(head: Text, chunks: Iterable[Text | tuple[str, Text]], width: int, indent: int = 4,
           sep: str = "  ", head_sep: str = "  ") -> list[Text]:
     """``head`` then the chunks, filled onto lines of ``width``, continuing indented.
 
     The head (an object's name, address and hop marks) is never pushed off by
-    a long tail: only later chunks move to continuation lines, and only a
-    single chunk wider than a whole line is cut.
+    a long tail: only later chunks move to continuation lines. Nothing is cut:
+    a chunk too wide for the indented column starts further left, and one
+    wider than a whole line is broken over several (a label a selector uses is
+    often the longest one on the line). A chunk given as ``(glue, text)``
+    belongs with the one before it, joined by ``glue`` instead of ``sep``
+    (the labels of one selector, ``a=b,c=d``): a group that does not fit
+    where the line has got to starts a new one.
     """
-    lines: list[Text] = []
-    line = head.copy()
-    fresh = not head.plain
-    after_head = not fresh
-    for chunk in chunks:
+    groups: list[list[tuple[str, Text]]] = []
+    for item in chunks:
+        glue, chunk = item if isinstance(item, tuple) else (None, item)
         if not chunk.plain:
             continue
-        gap = head_sep if after_head else sep
-        if fresh or line.cell_len + len(gap) + chunk.cell_len <= width:
-            if not fresh:
+        if glue is not None and groups:
+            groups[-1].append((glue, chunk))
+        else:
+            groups.append([(sep, chunk)])
+    lines: list[Text] = []
+    line = head.copy()
+    used = bool(head.plain)  # the line holds more than its indentation
+    after_head = used
+    for group in groups:
+        if after_head:
+            group[0] = (head_sep, group[0][1])
+            after_head = False
+        size = sum(chunk.cell_len + len(glue) for glue, chunk in group) - len(group[0][0])
+        if used and len(group) > 1 and line.cell_len + len(group[0][0]) + size > width:
+            lines.append(line)
+            line, used = Text(" " * indent), False
+        for i, (gap, chunk) in enumerate(group):
+            if not used:
+                line.append_text(chunk)
+                used = True
+            elif line.cell_len + len(gap) + chunk.cell_len <= width:
                 line.append(gap)
-            line.append_text(chunk)
-            fresh = after_head = False
-            continue
-        after_head = False
-        lines.append(line)
-        line = Text(" " * indent)
-        line.append_text(chunk)
+                line.append_text(chunk)
+            else:
+                lines.append(line)
+                # Under the indent (deeper for the rest of a group) if it fits there, else
+                # near the left edge, else broken up.
+                deep = indent + 4 if i else indent
+                pad = next((n for n in (deep, indent) if chunk.cell_len <= width - n),
+                           min(indent, 2))
+                line = Text(" " * pad)
+                line.append_text(chunk)
     lines.append(line)
-    return [_fit(x, width) for x in lines]
+    return [piece for x in lines for piece in _break(x, width, indent)]
+
+
+def _break(line: Text, width: int, indent: int) -> list[Text]:
+    """A line wider than ``width`` as several, continued at ``indent``: the last resort of
+    ``_flow`` for one word longer than the line (a long name at a narrow width). It
+    breaks after a ``/``, ``-``, ``.``, ``,`` or space where it can, so
+    ``ingress-nginx/ingress-nginx-controller-`` stays readable."""
+    if line.cell_len <= width or width < 1:
+        return [line]
+    pad = indent if width - indent >= 8 else 0
+    out: list[Text] = []
+    rest, start = line, 0
+    while rest.cell_len > width:
+        fits = cells = 0
+        for char in rest.plain:
+            cells += cell_len(char)
+            if cells > width:
+                break
+            fits += 1
+        plain = rest.plain
+        soft = max(plain.rfind(c, 0, fits) for c in "/-., ") + 1
+        cut = soft if soft > max(start, fits // 2) else max(fits, start + 1)
+        head, tail = rest.divide([cut])
+        head.rstrip()
+        out.append(head)
+        rest = Text(" " * pad)
+        rest.append_text(tail)
+        start = pad
+    out.append(rest)
+    return out
+
+
+def _words(text: str, style: str = "") -> list[Text]:
+    """A phrase as one chunk per word, for ``_flow`` to wrap between words."""
+    return [_styled(word, style) for word in text.split()]
 
 
 def _styled(text: str, style: str | Style) -> Text:
@@ -179,10 +246,6 @@ def _styled(text: str, style: str | Style) -> Text:
     out = Text()
     out.append(text, style=style)
     return out
-
-
-def _labels(labels: Iterable[tuple[str, str]]) -> str:
-    return ",".join(f"{k}={v}" for k, v in labels)
 
 
 # ------------------------------------------------------------------------ context
@@ -195,6 +258,37 @@ class _Context:
     world: World
     marks: PathMarks
     controller_pods: dict[tuple[str, str], str]  # pod key -> class name
+    hidden_labels: frozenset[str]  # noise label keys no selector in the level uses
+
+
+NOISE_LABELS = frozenset({
+    "pod-template-hash",
+    "controller-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+})
+"""Labels Kubernetes puts on every pod of a workload. They tell pods apart, not what a
+Service or policy picks, so the map leaves them out unless a selector in the level uses one
+(then it is the clue, and it is shown)."""
+
+
+def _selector_keys(world: World) -> set[str]:
+    """Every pod-label key a Service selector or a NetworkPolicy pod selector names."""
+    keys = {key for svc in world.services for key in svc.selector or {}}
+    for placed in world.policies:
+        spec = placed.obj.spec
+        selectors = [spec.podSelector]
+        peers = [peer for rule in spec.ingress or () for peer in rule.from_ or ()]
+        peers += [peer for rule in spec.egress or () for peer in rule.to or ()]
+        selectors += [peer.podSelector for peer in peers if peer.podSelector is not None]
+        for sel in selectors:
+            keys.update(sel.matchLabels)
+            keys.update(req.key for req in sel.matchExpressions)
+    return keys
+
+
+def _hidden_labels(world: World) -> frozenset[str]:
+    return NOISE_LABELS - _selector_keys(world)
 
 
 def _controller_pods(world: World) -> dict[tuple[str, str], str]:
@@ -228,18 +322,23 @@ def _legend(trace: Trace, width: int) -> list[Text]:
     else:
         head.append("(no hops)", style=STYLE_DIM)
     drop = trace.failing_hop
+    where: list[Text] = []
     if drop is not None:
-        outcome = Text(" ")
-        outcome.append(DROP_WORDS, style=STYLE_DROP)
-        outcome.append(f" at {hop_number(trace.hops.index(drop) + 1)} {drop.where}")
+        head.append(" ")
+        head.append(DROP_WORDS, style=STYLE_DROP)
+        head.append(f" at {hop_number(trace.hops.index(drop) + 1)}")
+        where += _words(drop.where)
     elif trace.verdict == Verdict.ALLOW:
-        outcome = Text(" ✓ reached")
+        head.append(" ✓ reached")
     else:
-        outcome = Text(f" ✗ {trace.verdict.value}")
-    head.append_text(outcome)
-    # One line: the flow list already shows the whole name; here it only says whose path.
-    head.append(f"  “{trace.name}”", style=STYLE_DIM)
-    return [_fit(head, width)]
+        head.append(f" ✗ {trace.verdict.value}")
+    # Where the packet dies wraps rather than being cut; the flow's name only says whose
+    # path this is (the flow list shows all of it), so it gets what room is left, if any.
+    lines = _flow(head, where, width, sep=" ", head_sep=" ")
+    room = width - lines[-1].cell_len - 2
+    if room >= min(len(trace.name) + 2, 16):
+        lines[-1].append_text(_fit(_styled(f"  “{trace.name}”", STYLE_DIM), room + 2))
+    return lines
 
 
 def _edge(ctx: _Context, width: int) -> list[Text]:
@@ -277,9 +376,11 @@ def _edge(ctx: _Context, width: int) -> list[Text]:
         pods = [key for key, cls in ctx.controller_pods.items() if cls == ic.metadata.name]
         default = " (default)" if ic.metadata.annotations.get(
             DEFAULT_CLASS_ANNOTATION, "").lower() == "true" else ""
-        who = ", ".join(f"{ns}/{name}" for ns, name in pods) if pods else "no controller pod"
+        who: list[Text | tuple[str, Text]] = [
+            Text(f"{ns}/{name}" + ("," if i < len(pods) - 1 else ""))
+            for i, (ns, name) in enumerate(pods)] or [_styled("no controller pod", STYLE_WARN)]
         lines += _flow(_styled(f"ingress controller {ic.metadata.name}{default}:", STYLE_NAME),
-                       [_styled(who, "" if pods else STYLE_WARN)], width, head_sep=" ")
+                       who, width, head_sep=" ", sep=" ")
     for placed in world.ingresses:
         ref = f"ingress/{placed.namespace}/{placed.name}"
         spec = placed.obj.spec
@@ -309,17 +410,39 @@ def _backend(backend: IngressBackend) -> str:
 
 def _pod_lines(ctx: _Context, pod: PodInfo, name_col: int, ip_col: int,
                width: int) -> list[Text]:
+    """``ns/name  IP ①②  labels  ports``, labels and ports continuing under the IP.
+
+    A name longer than ``name_col`` gets a line of its own and the IP starts
+    the next one: the name is how the player finds the pod in a trace, so it
+    is never cut.
+    """
     marks = ctx.marks
     ref = pod.ref
     name = f"{pod.namespace}/{pod.name}"
-    head = marks.name(name, ref)
-    head.append(" " * (name_col - len(name) + 1))
-    head.append(str(pod.ip).ljust(ip_col), style=STYLE_ADDR)
+    lines: list[Text] = []
+    if len(name) > name_col:
+        lines += _break(marks.name(name, ref), width, 2)
+        head = Text(" " * (name_col + 1))
+    else:
+        head = marks.name(name, ref)
+        head.append(" " * (name_col - len(name) + 1))
+    # The mark sits right after the IP (where the trace view's address is); the
+    # padding after it keeps the labels of unmarked pods in one column.
+    head.append(str(pod.ip), style=STYLE_ADDR)
     mark = marks.mark(ref)
     if mark.plain:
         head.append(" ")
         head.append_text(mark)
+    head.append(" " * max(name_col + 1 + ip_col - head.cell_len, 0))
     head.rstrip()
+    lines += _flow(head, _pod_chunks(ctx, pod), width, indent=name_col + 1)
+    return lines
+
+
+def _pod_chunks(ctx: _Context, pod: PodInfo) -> list[Text]:
+    """What a pod says after its address: states first, then one chunk per label and per
+    port, so long sets wrap onto more lines instead of being cut (the label that matters,
+    slot=blue, is often the last one)."""
     chunks: list[Text] = []
     if pod.host_network:
         chunks.append(_styled("hostNetwork", STYLE_WARN))
@@ -327,9 +450,8 @@ def _pod_lines(ctx: _Context, pod: PodInfo, name_col: int, ip_col: int,
         chunks.append(_styled("NOT READY", STYLE_WARN))
     if pod.key in ctx.controller_pods:
         chunks.append(Text(f"ingress controller ({ctx.controller_pods[pod.key]})"))
-    # One chunk per label and per port, so long sets wrap onto more lines instead of
-    # being cut: the label that matters (slot=blue) is often the last one.
-    chunks.extend(_styled(f"{k}={v}", STYLE_LABEL) for k, v in sorted(pod.labels.items()))
+    chunks.extend(_styled(f"{k}={v}", STYLE_LABEL) for k, v in sorted(pod.labels.items())
+                  if k not in ctx.hidden_labels)
     ports = [(f"{p.name}=" if p.name else "") + str(p.port)
              + ("" if p.protocol == "TCP" else f"/{p.protocol}")
              + (f" host:{p.host_port}" if p.host_port else "")
@@ -337,12 +459,46 @@ def _pod_lines(ctx: _Context, pod: PodInfo, name_col: int, ip_col: int,
     if ports:
         chunks.append(_styled(f"ports {ports[0]}", STYLE_DIM))
         chunks.extend(_styled(port, STYLE_DIM) for port in ports[1:])
-    return _flow(head, chunks, width, indent=name_col + 1)
+    return chunks
 
 
-def _node_body(ctx: _Context, node: Node, pods: Sequence[PodInfo],
+def _widest_name_col(ctx: _Context, pods: Sequence[PodInfo], width: int) -> int:
+    """The widest name column that leaves the longest label room under the address (a
+    wider one pushes that label to the left edge)."""
+    ip_col = max((len(str(p.ip)) for p in pods), default=0)
+    longest = max((c.cell_len for p in pods for c in _pod_chunks(ctx, p)), default=0)
+    return width - 1 - max(longest, ip_col + 12)
+
+
+def _name_col(ctx: _Context, pods: Sequence[PodInfo], width: int) -> int:
+    """The width of the pod-name column: as wide as the names need, up to the width that
+    draws the pods in the fewest lines.
+
+    One very long name (an ingress controller's) then takes a line of its own
+    instead of pushing every pod's labels to the right edge. The column is
+    chosen once for the whole map, so stacked node boxes line up.
+    """
+    if not pods:
+        return 0
+    ip_col = max(len(str(p.ip)) for p in pods)
+    # Every name length is a candidate column (a name longer than the column wraps), and so
+    # are a few short ones for a node whose one pod has a long name.
+    names = {len(p.namespace) + 1 + len(p.name) for p in pods}
+    lengths = sorted(names | {n for n in (12, 16, 20) if n < max(names)})
+    widest = _widest_name_col(ctx, pods, width)
+    candidates = [n for n in lengths if n <= widest] or [min(lengths)]
+    best, best_lines = candidates[-1], -1
+    for name_col in reversed(candidates):  # widest first: ties keep the neater column
+        lines = sum(len(_pod_lines(ctx, pod, name_col, ip_col, width)) for pod in pods)
+        if best_lines < 0 or lines < best_lines:
+            best, best_lines = name_col, lines
+    return best
+
+
+def _node_body(ctx: _Context, node: Node, pods: Sequence[PodInfo], columns: tuple[int, int],
                width: int) -> tuple[Text, list[Text]]:
-    """A node box's title (drawn in the top border) and its lines: routes, then pods."""
+    """A node box's title (drawn in the top border) and its lines: routes, then pods in
+    ``columns`` (name, address) shared by every box."""
     marks = ctx.marks
     ref = f"node/{node.name}"
     inner = width - 4
@@ -364,28 +520,32 @@ def _node_body(ctx: _Context, node: Node, pods: Sequence[PodInfo],
                           [Text(r.describe()) for r in routes], inner, indent=8, sep=" · ",
                           head_sep=" ")
         else:
-            body.append(_styled("routes: none (not even a default route)", STYLE_WARN))
-
-    name_col = min(max((len(p.namespace) + 1 + len(p.name) for p in pods), default=0),
-                   inner // 2)
-    ip_col = max((len(str(p.ip)) for p in pods), default=0)
-    for pod in pods:
-        body += _pod_lines(ctx, pod, name_col, ip_col, inner)
-    if not pods:
+            body += _flow(_styled("routes: none", STYLE_WARN),
+                          [_styled("(only the node network; no default route)", STYLE_WARN)], inner,
+                          indent=8, head_sep=" ")
+    if pods:
+        body += [line for pod in pods for line in _pod_lines(ctx, pod, *columns, inner)]
+    else:
         body.append(_styled("(no pods)", STYLE_DIM))
     return title[0], body
 
 
-def _box(title: Text, body: Sequence[Text], width: int, height: int, bold: bool) -> list[Text]:
+def _box(title: Text, body: Sequence[Text], width: int, height: int, bold: bool, *,
+         joined: bool = False, closed: bool = True) -> list[Text]:
     """A box ``width`` wide and ``height`` tall (body padded), title in its top border.
 
-    The box of a node the packet crosses is drawn bold, the others dim.
+    The box of a node the packet crosses is drawn bold, the others dim. A
+    ``joined`` box shares its top border with the box above (``├ title ┤``),
+    and one not ``closed`` leaves its bottom border to the box below: stacked
+    nodes then cost one line each for borders instead of two, which is what a
+    three-node level needs to fit a small screen.
     """
     border = "bold" if bold else STYLE_DIM
     inner = width - 4
-    top = _styled("┌ ", border)
+    left, right = ("├", "┤") if joined else ("┌", "┐")
+    top = _styled(f"{left} ", border)
     top.append_text(title)
-    top.append(" " + "─" * max(width - 4 - title.cell_len, 0) + "┐", style=border)
+    top.append(" " + "─" * max(width - 4 - title.cell_len, 0) + right, style=border)
     out = [_fit(top, width)]
     for line in [*body, *([Text()] * (height - len(body) - 2))]:
         row = _styled("│ ", border)
@@ -393,21 +553,41 @@ def _box(title: Text, body: Sequence[Text], width: int, height: int, bold: bool)
         row.append(" " * (inner - min(line.cell_len, inner)))
         row.append(" │", style=border)
         out.append(row)
-    out.append(_styled("└" + "─" * (width - 2) + "┘", border))
+    if closed:
+        out.append(_styled("└" + "─" * (width - 2) + "┘", border))
     return out
 
 
 def _nodes(ctx: _Context, width: int) -> list[Text]:
-    """Node boxes stacked, or side by side when the map is wide enough for two or more."""
+    """Node boxes side by side when the map is wide enough for two or more, else stacked.
+
+    Side by side only while every pod name fits the boxes' name column with
+    the labels beside it: an ingress controller's long name and labels read
+    better in one full-width box than broken up in two narrow ones. Stacked,
+    the column is the one that draws the pods in the fewest lines.
+    """
     nodes = ctx.world.cluster.nodes
+    names = {node.name for node in nodes}
+    pods = [p for p in ctx.world.pods if p.node in names]  # others: see ``_unplaced``
+    longest = max((len(p.namespace) + 1 + len(p.name) for p in pods), default=0)
     cols = max(1, min(len(nodes), width // MIN_BOX_WIDTH))
+    while cols > 1 and longest > _widest_name_col(ctx, pods, (width - cols + 1) // cols - 4):
+        cols -= 1
     box_width = (width - (cols - 1)) // cols if cols > 1 else width
+    name_col = longest if cols > 1 else _name_col(ctx, pods, box_width - 4)
+    ip_col = max((len(str(p.ip)) for p in pods), default=0)
     parts = [
-        (node, *_node_body(ctx, node, [p for p in ctx.world.pods if p.node == node.name],
-                           box_width))
+        (node, *_node_body(ctx, node, [p for p in pods if p.node == node.name],
+                           (name_col, ip_col), box_width))
         for node in nodes
     ]
     lines: list[Text] = []
+    if cols == 1:
+        for i, (node, title, body) in enumerate(parts):
+            lines += _box(title, body, box_width, len(body) + 2,
+                          ctx.marks.on_path(f"node/{node.name}"),
+                          joined=i > 0, closed=i == len(parts) - 1)
+        return lines
     for start in range(0, len(parts), cols):
         row = parts[start:start + cols]
         height = max(len(body) for _, _, body in row) + 2  # a row of boxes lines up
@@ -448,10 +628,17 @@ def _service_lines(ctx: _Context, svc: ServiceInfo, width: int) -> list[Text]:
         address = _styled("None (headless)", STYLE_ADDR)
     else:
         address = _styled(str(svc.cluster_ip), STYLE_ADDR)
-    head = _join(marks.name(f"{svc.namespace}/{svc.name}", ref),
-                 Text(svc.type), address, marks.mark(ref))
+    name = marks.name(f"{svc.namespace}/{svc.name}", ref)
+    what = _join(Text(svc.type), address, marks.mark(ref))
+    lines: list[Text] = []
+    if name.cell_len + 1 + what.cell_len <= width:
+        head = _join(name, what)
+    else:  # a long name has a line of its own, so its mark and DROP stay whole
+        lines += _break(name, width, 4)
+        head = Text("    ")
+        head.append_text(what)
     selected = _selected(ctx.world, svc)
-    chunks = [_port_text(p, selected) for p in svc.ports]
+    chunks: list[Text | tuple[str, Text]] = [_port_text(p, selected) for p in svc.ports]
     if svc.type == "LoadBalancer":
         ips = ",".join(str(ip) for ip in svc.lb_ips)
         chunks.append(_styled(f"LB {ips}", STYLE_ADDR) if ips else
@@ -460,24 +647,49 @@ def _service_lines(ctx: _Context, svc: ServiceInfo, width: int) -> list[Text]:
         chunks.append(Text(f"externalTrafficPolicy {svc.external_traffic_policy}"))
     if svc.internal_traffic_policy != "Cluster":
         chunks.append(Text(f"internalTrafficPolicy {svc.internal_traffic_policy}"))
-    if svc.source_ranges:
-        chunks.append(Text("sourceRanges " + ",".join(str(r) for r in svc.source_ranges)))
+    ranges = [str(r) for r in svc.source_ranges]
+    if ranges:
+        chunks.append(Text(f"sourceRanges {ranges[0]}"))
+        chunks += [(",", Text(r)) for r in ranges[1:]]
+    if svc.publish_not_ready:
+        chunks.append(Text("publishNotReadyAddresses"))
     if svc.type != "ExternalName":
-        if svc.selector:
-            sel = _styled("sel " + _labels(sorted(svc.selector.items())), STYLE_LABEL)
-            not_ready = sum(1 for p in selected if not p.ready)
-            count = f"→ {len(selected)} pod{'' if len(selected) == 1 else 's'}"
-            if not_ready:
-                count += f" ({not_ready} not ready)"
-            sel.append(" ")
-            sel.append(count, style=STYLE_WARN if not selected or not_ready else STYLE_DIM)
-            chunks.append(sel)
-        else:
-            manual = ctx.world.manual_endpoints.get(svc.key, [])
-            chunks.append(_styled(
-                f"no selector, {len(manual)} manual endpoint{'' if len(manual) == 1 else 's'}",
-                STYLE_WARN if not manual else STYLE_DIM))
-    return _flow(head, chunks, width, indent=4)
+        chunks += _endpoint_chunks(ctx, svc, selected)
+    return lines + _flow(head, chunks, width, indent=4)
+
+
+def _endpoint_chunks(ctx: _Context, svc: ServiceInfo,
+                     selected: Sequence[PodInfo]) -> list[Text | tuple[str, Text]]:
+    """Where the Service sends traffic: its selector (one chunk per label, so a long
+    selector wraps rather than losing the label that does not match) and how many pods it
+    picks, or the addresses of hand-written endpoints, which is what such a puzzle is about."""
+    if svc.selector:
+        not_ready = sum(1 for p in selected if not p.ready)
+        count = f"→ {len(selected)} pod{'' if len(selected) == 1 else 's'}"
+        if not_ready:
+            count += f" ({not_ready} not ready)"
+        texts = [_styled(f"{k}={v}", STYLE_LABEL) for k, v in sorted(svc.selector.items())]
+        for text in texts[:-1]:
+            text.append(",", style=STYLE_LABEL)
+        # "sel a=b,c=d → 2 pods" is one group: on one line when it fits, else starting one
+        # and continuing deeper ("a=b," then "c=d"), never losing a label.
+        return [_styled("sel", STYLE_LABEL), (" ", texts[0]),
+                *(("", text) for text in texts[1:]),
+                (" ", _styled(count, STYLE_WARN if not selected or not_ready else STYLE_DIM))]
+    manual = ctx.world.manual_endpoints.get(svc.key, [])
+    if not manual:
+        return [_styled("no selector, no endpoints", STYLE_WARN)]
+    chunks: list[Text | tuple[str, Text]] = [_styled("no selector, manual endpoints:",
+                                                     STYLE_DIM)]
+    for i, ep in enumerate(manual):
+        ports = ",".join(str(port) for _, port, _ in ep.ports)
+        chunk = _styled(f"{ep.ip}:{ports}" if ports else str(ep.ip), STYLE_ADDR)
+        if not ep.ready:
+            chunk.append(" not ready", style=STYLE_WARN)
+        if i < len(manual) - 1:
+            chunk.append(",")
+        chunks.append((" ", chunk))
+    return chunks
 
 
 def _rule(title: str, width: int) -> Text:
@@ -503,8 +715,8 @@ def _policies(ctx: _Context, width: int) -> list[Text]:
         by_ns.setdefault(placed.namespace, []).append(placed.name)
     head = _styled("NetworkPolicies:", STYLE_NAME)
     if not by_ns:
-        return _flow(head, [_styled("none (every pod accepts and sends anything)", STYLE_DIM)],
-                     width, head_sep=" ")
+        return _flow(head, _words("none (every pod accepts and sends anything)", STYLE_DIM),
+                     width, sep=" ", head_sep=" ")
     chunks: list[Text] = []
     for ns, names in by_ns.items():
         chunk = Text(f"{ns} {len(names)}")
@@ -542,7 +754,8 @@ def render_map(world: World, trace: Trace | None, width: int) -> Text:
     """
     limit = max(width, 0)
     width = max(width, 20)  # lay out at least this wide; the final cut still honours ``limit``
-    ctx = _Context(world, PathMarks.of(trace), _controller_pods(world))
+    ctx = _Context(world, PathMarks.of(trace), _controller_pods(world),
+                   _hidden_labels(world))
     lines: list[Text] = []
     if trace is not None:
         lines += _legend(trace, width)

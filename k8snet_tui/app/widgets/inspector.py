@@ -426,6 +426,11 @@ class Inspector(Vertical):
         if options.option_count and options.highlighted is None:
             options.highlighted = 0
 
+    def focus_yaml(self) -> None:
+        """Put the keyboard in the YAML editor of the object shown."""
+        self.query_one("#inspector-tabs", TabbedContent).active = "inspector-yaml-tab"
+        self.query_one("#inspector-yaml", TextArea).focus()
+
     def show_error(self, text: str) -> None:
         """Show why the session refused the last edit (it changed nothing)."""
         error = self.query_one("#inspector-error", Static)
