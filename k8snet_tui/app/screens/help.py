@@ -52,6 +52,8 @@ GAME_KEYS: tuple[KeyHelp, ...] = (
     KeyHelp("escape", "Back to level select (your edits are kept)", "level"),
     KeyHelp("n / s / r", "Next level / level select / replay", "debrief"),
     KeyHelp("esc / enter", "Close a dialog (briefing, problems)", "dialogs"),
+    KeyHelp("up / down / pageup / pagedown / home / end",
+            "Scroll the briefing or the debrief", "dialogs"),
 )
 
 
