@@ -283,6 +283,9 @@ def _read_documents(text: str, filename: str | None, table: MarkTable) -> list[A
             docs.append(builder.build(node))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and mark.index >= len(text):
+            # The parser ran off the end (an unclosed "[" or quote): point at what it opened.
+            mark = exc.context_mark
         message = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
         raise YamlError(Problem(
             f"YAML syntax: {message}",

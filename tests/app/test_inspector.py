@@ -304,7 +304,7 @@ async def test_the_apply_button_does_what_ctrl_s_does() -> None:
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("apiVersion: v1\nkind: Service\nmetadata: {name: api\n", "line 4:1"),
+        ("apiVersion: v1\nkind: Service\nmetadata: {name: api\n", "line 3:11"),
         ("apiVersion: v1\nkind: Service\n  spec: x\n", "line 3:"),
         ("# comment\n- just\n- a list\n", "line 2:1"),
     ],
