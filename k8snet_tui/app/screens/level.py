@@ -72,6 +72,7 @@ class LevelScreen(Screen[None]):
         self.last_error: str | None = None
         self._debriefed = session.solved
         self._stamp: tuple[tuple[str, float], ...] = ()
+        self._stale: set[str] = set()
 
     @property
     def game(self) -> K8snetApp:
@@ -178,19 +179,37 @@ class LevelScreen(Screen[None]):
                 f"{score.hints} hint{'s' * (score.hints != 1)}")
 
     def refresh_state(self) -> None:
-        """Push the session's state down to every widget."""
+        """Push the session's state down: the left column and the visible tab now, the
+        hidden tabs when they are next shown (so an edit only re-renders what is seen)."""
         s = self.session
         self.query_one("#status", Static).update(self.status_text())
         self.query_one(FlowList).show(s.result.traces, self.selected_flow)
-        self.query_one(TraceView).show(self.trace)
-        self.query_one(ClusterMap).show(s.level.world, self.trace)
         self.query_one(ObjectTree).show(s.level, s.editable)
-        self._show_inspector()
-        hints = s.shown_hints()
-        self.query_one("#hints", Static).update(
-            "\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)) if hints else "")
+        self._stale = {"map", "trace", "edit", "brief"}
+        self._refresh_tab(self.query_one(TabbedContent).active)
+
+    def _refresh_tab(self, tab: str) -> None:
+        if tab not in self._stale:
+            return
+        self._stale.discard(tab)
+        s = self.session
+        if tab == "trace":
+            self.query_one(TraceView).show(self.trace)
+        elif tab == "map":
+            self.query_one(ClusterMap).show(s.level.world, self.trace)
+        elif tab == "edit":
+            self._show_inspector()
+        elif tab == "brief":
+            hints = s.shown_hints()
+            self.query_one("#hints", Static).update(
+                "\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)) if hints else "")
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.tabbed_content.id == "tabs" and event.pane.id is not None:
+            self._refresh_tab(event.pane.id)
 
     def _show_inspector(self) -> None:
+        self._stale.discard("edit")
         s = self.session
         puzzle = s.level.spec.puzzle
         create = list(puzzle.create) if puzzle else ["*"]
@@ -206,8 +225,8 @@ class LevelScreen(Screen[None]):
     def choose_flow(self, index: int, *, switch: bool = True) -> None:
         self.selected_flow = index
         self.query_one(FlowList).show(self.session.result.traces, index)
-        self.query_one(TraceView).show(self.trace)
-        self.query_one(ClusterMap).show(self.session.level.world, self.trace)
+        self._stale |= {"map", "trace"}
+        self._refresh_tab(self.query_one(TabbedContent).active)
         if switch:
             self.switch_tab("trace")
 
