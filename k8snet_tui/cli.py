@@ -21,6 +21,7 @@ from typing import Any
 from k8snet_tui import FORMAT, __version__
 from k8snet_tui.engine.evaluate import Engine, evaluate_level
 from k8snet_tui.game.edits import EditError, apply_edits
+from k8snet_tui.game.locks import original_refs
 from k8snet_tui.game.packs import PACK_FILE, is_pack
 from k8snet_tui.game.validate import (
     EXIT_FAILED,
@@ -97,6 +98,7 @@ def _apply_solution(loaded: LoadedLevel) -> LoadedLevel:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     loaded = _load_level_file(args.path)
+    original = original_refs(loaded)
     note = None
     if args.solution:
         loaded = _apply_solution(loaded)
@@ -113,7 +115,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         print_problems(loaded.warnings, collapse=True)
         render_check(make_console(), result,
-                     f"{loaded.id} — {loaded.spec.display_title}", note=note)
+                     f"{loaded.id} — {loaded.spec.display_title}", note=note,
+                     level=loaded, original=original)
     return EXIT_OK if result.solved else EXIT_FAILED
 
 
@@ -132,7 +135,8 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     except RefError as exc:
         raise _Invalid([Problem(str(exc), file=args.path, code="ref")]) from None
     print_problems(loaded.warnings, collapse=True)
-    render_trace(make_console(), trace, args.path)
+    render_trace(make_console(), trace, args.path, level=loaded,
+                 original=original_refs(loaded))
     return EXIT_OK if trace.verdict.value == "allow" else EXIT_FAILED
 
 

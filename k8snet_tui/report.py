@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -21,7 +21,9 @@ from rich.text import Text
 
 from k8snet_tui.engine.evaluate import CheckResult
 from k8snet_tui.engine.trace import Hop, Trace, Verdict
+from k8snet_tui.game.explain import Explanation, explain
 from k8snet_tui.game.validate import Check, LevelReport, PackReport
+from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.problems import Problem, sort_problems
 
 PIPE_WIDTH = 120
@@ -105,9 +107,22 @@ def _ok_text(ok: bool, sym: Symbols) -> Text:
         Text(f"{sym.bad} FAIL", style="bold red")
 
 
+def _explanation_text(explanation: Explanation) -> Text:
+    text = Text(f"why: {explanation.text}")
+    if explanation.ref is not None:
+        target = f"{explanation.ref} {explanation.field}" if explanation.field \
+            else explanation.ref
+        text.append(f"\n{'change' if explanation.fix else 'about'}: {target}", style="cyan")
+    return text
+
+
 def render_check(console: Console, result: CheckResult, title: str, *,
-                 note: str | None = None) -> None:
-    """The flows of a level as a table, then one line saying whether it is solved."""
+                 note: str | None = None, level: LoadedLevel | None = None,
+                 original: Collection[str] | None = None) -> None:
+    """The flows of a level as a table, then one line saying whether it is solved.
+
+    With ``level`` (the state the traces were computed in) each flow that is not as
+    expected, or that NetworkPolicy blocks, also gets the game's explanation line."""
     sym = symbols_for(console)
     header = Text(title, style="bold")
     if note:
@@ -124,11 +139,18 @@ def render_check(console: Console, result: CheckResult, title: str, *,
         table.add_column("reason and detail", ratio=3, overflow="fold")
         for trace in result.traces:
             why = Text()
+            explanation = explain(level, trace, original=original) \
+                if level is not None and not trace.ok else None
             if trace.reason is not None:
                 why.append(trace.reason.value, style="bold")
                 why.append(": ")
-            why.append(trace.detail)
-            if trace.blame is not None:
+            if explanation is None or trace.reason is None or \
+                    not trace.reason.value.startswith("POLICY_DENIED"):
+                why.append(trace.detail)  # else the explanation says it, lock-aware
+            if explanation is not None:
+                why.append("\n" if why.plain and not why.plain.endswith(": ") else "")
+                why.append_text(_explanation_text(explanation))
+            elif trace.blame is not None:
                 why.append(f"\nlook at: {trace.blame}", style="cyan")
             table.add_row(_ok_text(trace.ok, sym), Text(trace.name), Text(trace.expect),
                           _verdict_text(trace.verdict), why)
@@ -177,8 +199,11 @@ def render_hops(console: Console, hops: Sequence[Hop]) -> None:
     console.print(table)
 
 
-def render_trace(console: Console, trace: Trace, where: str) -> None:
-    """The hops of one flow, the per-endpoint paths when there are several, the verdict."""
+def render_trace(console: Console, trace: Trace, where: str, *,
+                 level: LoadedLevel | None = None,
+                 original: Collection[str] | None = None) -> None:
+    """The hops of one flow, the per-endpoint paths when there are several, the verdict,
+    and (given the ``level`` it was traced in) the explanation of a policy decision."""
     sym = symbols_for(console)
     header = Text(f"trace {trace.source} {sym.arrow} {trace.dest}", style="bold")
     header.append(f"  in {where}", style="dim")
@@ -214,6 +239,9 @@ def render_trace(console: Console, trace: Trace, where: str) -> None:
     if trace.detail:
         line.append(f": {trace.detail}")
     console.print(line)
+    explanation = explain(level, trace, original=original) if level is not None else None
+    if explanation is not None:
+        console.print(_explanation_text(explanation))
     if trace.blame is not None:
         console.print(Text(f"look at: {trace.blame}", style="cyan"))
 

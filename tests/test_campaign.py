@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from k8snet_tui.engine.evaluate import evaluate_level
+from k8snet_tui.game.cost import edits_cost
 from k8snet_tui.game.edits import EditError, apply_edits
 from k8snet_tui.game.packs import builtin_pack_path, load_pack
 from k8snet_tui.game.validate import validate_level, validate_pack
@@ -43,7 +44,7 @@ def test_builtin_level_is_valid_broken_at_start_and_solved_by_its_solution(path:
     assert puzzle is not None, "campaign levels are puzzles"
     assert puzzle.solution, "campaign levels carry a known solution"
     assert puzzle.par is not None
-    assert puzzle.par <= len(puzzle.solution)
+    assert puzzle.par == edits_cost(level, puzzle.solution), "par counts fields, as scoring"
     assert 2 <= len(puzzle.hints) <= 3, "2-3 hints, vague to precise"
     assert level.spec.briefing.strip()
     assert level.spec.debrief.strip()

@@ -6,22 +6,103 @@ same app a player does, only with a temporary data directory and a fixed clock.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from k8snet_tui.app.commands import GameCommands
 from k8snet_tui.app.messages import LevelChosen
 from k8snet_tui.game.catalog import Catalog, LevelEntry, PackEntry, build_catalog
 from k8snet_tui.game.packs import discover_packs
-from k8snet_tui.game.progress import LevelRecord, ProgressStore, SaveFile, record_solved
+from k8snet_tui.game.progress import (
+    LevelRecord,
+    ProgressStore,
+    SaveFile,
+    record_solved,
+    unlock_level,
+)
 from k8snet_tui.game.session import Clock, Session
 from k8snet_tui.model.load import load_level
 from k8snet_tui.model.problems import LevelError, Problem
+
+if TYPE_CHECKING:
+    from k8snet_tui.app.screens.level_select import OpenLockedLevel, UnlockAllLevels
+
+TOAST_SECONDS: dict[str, float] = {"information": 4.0, "warning": 5.0, "error": 6.0}
+"""How long a toast stays: long enough to read a line, short enough not to sit on the
+screen; an error a little longer. A caller's longer timeout is cut to these."""
+TOAST_LINES: dict[str, int] = {"information": 1, "warning": 3, "error": 3}
+"""Lines a toast may take on the top of the screen (app.tcss says the same): a notice
+one, over the header; a warning or an error, which may name a file, three. A longer
+message is cut at a word with "…": hints stay whole in the Briefing tab and problems
+in their own screens, so the toast only has to say what happened."""
+TOAST_CHROME = 3
+"""Cells of a toast row that are not text: the severity bar and the padding."""
+
+_INLINE_MARKDOWN = re.compile(
+    r"(?P<ticks>`+)(?P<code>.+?)(?P=ticks)"  # `code`
+    r"|\*\*(?P<strong>.+?)\*\*|__(?P<strong2>.+?)__"  # **bold**, __bold__
+    r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*(?![\w*])"  # *em*
+    r"|(?<![\w_])_(?P<em2>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])"  # _em_
+    r"|\[(?P<link>[^\]]+)\]\([^)\s]*\)"  # [text](url)
+    r"|\\(?P<escaped>[\\`*_\[\]()#+\-.!])"  # \* and friends
+)
+
+
+def _cut(content: Content, limit: int) -> Content:
+    """``content`` at most ``limit`` characters, cut after a whole word, with an ellipsis."""
+    plain = content.plain
+    if len(plain) <= limit:
+        return content
+    end = limit - 1
+    space = plain.rfind(" ", 0, end)
+    if space > limit // 2:
+        end = space
+    while end > 0 and plain[end - 1] in " ,;:.-—":
+        end -= 1
+    return content[:end] + "…"
+
+
+def toast_content(message: str, title: str = "", *, markdown: bool = True,
+                  limit: int = 160) -> Content:
+    """A notification as the toast shows it: ``title · message`` on as few lines as it can.
+
+    Level files and game messages write names as Markdown code spans; a toast is
+    not a Markdown view, so inline Markdown becomes styled text (`code` and
+    **strong** bold, _emphasis_ italic, a link its text) instead of showing its
+    backticks. Everything else stays literal: ``containers[0]`` is not markup.
+    Line breaks become spaces, and a long message is cut at ``limit``.
+    """
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    parts: list[str | tuple[str, str]] = []
+    at = 0
+    for match in _INLINE_MARKDOWN.finditer(text) if markdown else ():
+        parts.append(text[at:match.start()])
+        at = match.end()
+        groups = match.groupdict()
+        if groups["code"] is not None:
+            parts.append((groups["code"].strip(), "bold"))
+        elif (strong := groups["strong"] or groups["strong2"]) is not None:
+            parts.append((strong, "bold"))
+        elif (em := groups["em"] or groups["em2"]) is not None:
+            parts.append((em, "italic"))
+        elif groups["link"] is not None:
+            parts.append(groups["link"])
+        else:
+            parts.append(groups["escaped"] or "")
+    parts.append(text[at:])
+    body = Content.assemble(*parts)
+    if title:
+        body = Content.assemble((title, "bold"), " · ", body)
+    return _cut(body, limit)
 
 
 class K8snetApp(App[None]):
@@ -46,6 +127,7 @@ class K8snetApp(App[None]):
         self.single_level = single_level
         self.save = SaveFile()
         self.load_message: str | None = None
+        self._next_toast: tuple[str, SeverityLevel, float] | None = None
 
     # ------------------------------------------------------------ start-up
     def on_mount(self) -> None:
@@ -54,11 +136,15 @@ class K8snetApp(App[None]):
         self.load_message = result.message
         if self.save.theme and self.save.theme in self.available_themes:
             self.theme = self.save.theme
+        # One toast at a time: the save file's fate matters most; the packs that
+        # could not be read are also listed on level select (e shows them).
         if result.message:
-            self.notify(result.message, title="Save file", severity="warning", timeout=15)
-        for problem in self.catalog.problems:
-            self.notify(str(problem), title="A pack could not be read", severity="error",
-                        timeout=15)
+            self.notify(result.message, title="Save file", severity="warning")
+        elif self.catalog.problems:
+            first = self.catalog.problems[0]
+            more = len(self.catalog.problems) - 1
+            self.notify(f"{first}" + (f" (and {more} more; e lists them)" if more else ""),
+                        title="A pack could not be read", severity="error")
         self.show_level_select()
         if self.single_level and self.catalog.packs:
             self.open_level(self.catalog.packs[0].id, 0)
@@ -88,8 +174,18 @@ class K8snetApp(App[None]):
     def on_level_chosen(self, message: LevelChosen) -> None:
         self.open_level(message.pack_id, message.level_index)
 
-    def open_level(self, pack_id: str, index: int) -> None:
-        """Load a level and push its screen; a broken level shows its problems instead."""
+    def on_open_locked_level(self, message: OpenLockedLevel) -> None:
+        self.open_level(message.pack_id, message.level_index, anyway=True)
+
+    def on_unlock_all_levels(self, message: UnlockAllLevels) -> None:
+        self.set_unlock_all(message.unlock)
+
+    def open_level(self, pack_id: str, index: int, *, anyway: bool = False) -> None:
+        """Load a level and push its screen; a broken level shows its problems instead.
+
+        A locked level opens only ``anyway`` (the player confirmed it), and then
+        stays open: the save remembers it.
+        """
         from k8snet_tui.app.screens.level import LevelScreen
         from k8snet_tui.app.screens.level_select import LevelSelectScreen
         from k8snet_tui.app.screens.load_error import LoadErrorScreen
@@ -99,9 +195,13 @@ class K8snetApp(App[None]):
             return
         pack, entry = found
         if not pack.unlocked(entry, self.save):
-            self.notify(f"{entry.title} is locked: solve the level before it first.",
-                        severity="warning")
-            return
+            if not anyway:
+                self.notify(f"{entry.title} is locked: solve the level before it first, or "
+                            "open it anyway from level select.", severity="warning")
+                return
+            unlock_level(self.save, entry.key)
+        elif not pack.open_without_setting(entry, self.save):
+            unlock_level(self.save, entry.key)  # played: it stays open without the setting
         try:
             level = load_level(entry.path)
         except LevelError as exc:
@@ -109,9 +209,12 @@ class K8snetApp(App[None]):
             return
         session = Session(level, clock=self.clock)
         record = self.save.levels.get(entry.key)
+        if record is not None:
+            # Hints shown count even when no edit was made yet: leaving and coming
+            # back must not make them free.
+            session.hints_used = record.hints_in_progress
         if record is not None and record.in_progress:
             skipped = session.replay(record.in_progress)
-            session.hints_used = record.hints_in_progress
             if skipped:
                 self.notify("Some saved edits no longer apply and were skipped:\n"
                             + "\n".join(skipped), severity="warning", timeout=10)
@@ -130,6 +233,31 @@ class K8snetApp(App[None]):
             self.notify(f"That was the last level of {pack.title}. Well done!")
             return
         self.open_level(pack.id, following.index)
+
+    def set_unlock_all(self, unlock: bool) -> None:
+        """The "every level is open" setting: saved, and level select relabelled."""
+        from k8snet_tui.app.screens.level_select import LevelSelectScreen
+
+        if self.save.unlock_all != unlock:
+            self.save.unlock_all = unlock
+            self.persist()
+        for screen in self.screen_stack:
+            if isinstance(screen, LevelSelectScreen):
+                screen.refresh_progress(self.save)
+        self.notify("Every level is open: play them in any order (ctrl+p, “Play levels in "
+                    "order” to undo)." if unlock else
+                    "Levels open in order again; the ones you opened stay open.")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.save.unlock_all:
+            yield SystemCommand("Play levels in order",
+                                "Lock levels until the one before is solved (opened ones stay)",
+                                lambda: self.set_unlock_all(False))
+        else:
+            yield SystemCommand("Unlock all levels",
+                                "Open every level of every pack, in any order (saved)",
+                                lambda: self.set_unlock_all(True))
 
     # ------------------------------------------------------------ progress
     def persist(self) -> None:
@@ -150,6 +278,44 @@ class K8snetApp(App[None]):
         record_solved(self.save, entry.key, edits=score.edits, stars=score.stars,
                       hints=score.hints, seconds=score.seconds)
         self.persist()
+
+    # --------------------------------------------------------------- toasts
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """One short toast at a time, with its Markdown rendered as text.
+
+        A new notification replaces the one on screen (toasts used to stack over
+        the debrief and the editor), stays a few seconds (``TOAST_SECONDS``) and
+        is cut to fit its lines (``TOAST_LINES``). The title goes on the message's
+        line. ``markup=False`` keeps the message literal (no Markdown either).
+
+        Textual adds a notification when its message is handled, so clearing
+        here would miss one posted a moment before: the toast is shown from the
+        queue instead, and of several notifications in one burst the last wins.
+        """
+        longest = TOAST_SECONDS.get(severity, TOAST_SECONDS["information"])
+        seconds = longest if timeout is None else min(timeout, longest)
+        lines = TOAST_LINES.get(severity, 1)
+        room = max(20, (self.size.width or 80) - TOAST_CHROME)
+        # Several lines wrap at words, which wastes some of each: leave a little room.
+        limit = room if lines == 1 else lines * room - 8 * (lines - 1)
+        content = toast_content(str(message), title, markdown=markup, limit=limit)
+        scheduled = self._next_toast is not None
+        self._next_toast = (content.markup, severity, seconds)
+        if not scheduled:
+            self.call_later(self._show_next_toast)
+
+    def _show_next_toast(self) -> None:
+        if self._next_toast is None:
+            return
+        markup, severity, seconds = self._next_toast
+        self._next_toast = None
+        # Textual takes a replaced toast out of its holder but leaves the empty holder,
+        # which keeps a line: the new toast would sit one line lower (on the debrief, over
+        # the score). The old holders go with their toasts.
+        self.screen.query("ToastRack > ToastHolder").remove()
+        self.clear_notifications()
+        super().notify(markup, severity=severity, timeout=seconds, markup=True)
 
     # ------------------------------------------------------------- actions
     def action_help(self) -> None:

@@ -36,6 +36,9 @@ class GameCommands(Provider):
                 access = "locked" if editable is None else (
                     "editable" if not editable else f"editable: {', '.join(editable)}")
                 out.append((f"Edit object: {ref}", access, partial(screen.edit_object, ref)))
+            for label, draft in screen.new_object_choices():
+                out.append((f"New object: {label}", "opens the YAML editor on a commented "
+                            "starting manifest", partial(screen.start_new_object, draft)))
             for i, trace in enumerate(screen.session.result.traces):
                 mark = "✓" if trace.ok else "✗"
                 out.append((f"Show flow {i + 1}: {trace.name}",

@@ -15,9 +15,18 @@ from k8snet_tui.model.edits import AnyEdit
 
 @dataclass
 class EditRequested(Message):
-    """The player asked for one edit (a quick action, the YAML editor, the palette)."""
+    """The player asked for an edit (a quick action, the YAML editor, the palette).
+
+    ``more``: further edits applied with it as one step (a rename is a delete and
+    a create), counted, undone and exported together.
+    """
 
     edit: AnyEdit
+    more: tuple[AnyEdit, ...] = ()
+
+    @property
+    def edits(self) -> tuple[AnyEdit, ...]:
+        return (self.edit, *self.more)
 
 
 @dataclass

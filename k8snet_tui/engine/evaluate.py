@@ -22,7 +22,12 @@ from k8snet_tui.engine.ingress import (
     match_request,
     served_by,
 )
-from k8snet_tui.engine.policy import egress_decision, ingress_decision
+from k8snet_tui.engine.policy import (
+    Decision,
+    egress_decision,
+    host_network_facts,
+    ingress_decision,
+)
 from k8snet_tui.engine.routing import route_to
 from k8snet_tui.engine.services import (
     Endpoint,
@@ -34,6 +39,8 @@ from k8snet_tui.engine.services import (
 from k8snet_tui.engine.topology import Controller, Topology, build_topology
 from k8snet_tui.engine.trace import (
     Blame,
+    Exposure,
+    Fact,
     Hop,
     HopVerdict,
     Packet,
@@ -97,11 +104,13 @@ class SvcContext:
 class Path:
     """Hops gathered so far on one way through the network; forks at every branch."""
 
-    __slots__ = ("hops", "label")
+    __slots__ = ("facts", "hops", "label")
 
-    def __init__(self, hops: Iterable[Hop] = (), label: str = "") -> None:
+    def __init__(self, hops: Iterable[Hop] = (), label: str = "",
+                 facts: Iterable[Fact] = ()) -> None:
         self.hops: list[Hop] = list(hops)
         self.label = label
+        self.facts: list[Fact] = list(facts)
 
     def add(self, where: str, what: str, verdict: HopVerdict = "pass", *,
             before: Packet | None = None, after: Packet | None = None,
@@ -112,19 +121,22 @@ class Path:
         self.hops.extend(hops)
 
     def fork(self, label: str | None = None) -> Path:
-        return Path(self.hops, self.label if label is None else label)
+        return Path(self.hops, self.label if label is None else label, self.facts)
 
     def drop(self, where: str, what: str, reason: Reason, blame: Blame | None = None,
              ref: str | None = None, detail: str | None = None) -> PathResult:
         self.hops.append(Hop(where, what, "drop", ref=ref))
-        return PathResult(self.label, False, tuple(self.hops), reason, detail or what, blame)
+        return PathResult(self.label, False, tuple(self.hops), reason, detail or what, blame,
+                          tuple(self.facts))
 
     def failed(self, reason: Reason, detail: str, blame: Blame | None) -> PathResult:
         """End the path on a failure whose drop hop was already added."""
-        return PathResult(self.label, False, tuple(self.hops), reason, detail, blame)
+        return PathResult(self.label, False, tuple(self.hops), reason, detail, blame,
+                          tuple(self.facts))
 
     def arrive(self, what: str) -> PathResult:
-        return PathResult(self.label, True, tuple(self.hops), None, what, None)
+        return PathResult(self.label, True, tuple(self.hops), None, what, None,
+                          tuple(self.facts))
 
 
 def pod_blame(pod: PodInfo, field: str) -> Blame:
@@ -273,6 +285,36 @@ class _Run:
         assert o.node is not None
         return Leg(o.node, o.ip, o.policy_pod)
 
+    # ------------------------------------------------------ network policy
+    @staticmethod
+    def policy_gate(p: Path, decision: Decision, pod: PodInfo) -> PathResult | None:
+        """Record a NetworkPolicy decision on ``p``: the drop when it denies (None when
+        it allows, after a hop saying which policy let it through)."""
+        direction = decision.facts.direction if decision.facts is not None else "ingress"
+        where = f"NetworkPolicy {direction} of {pod.namespace}/{pod.name}"
+        if decision.facts is not None:
+            p.facts.append(decision.facts)
+        if not decision.allowed:
+            assert decision.policy is not None
+            reason = Reason.POLICY_DENIED_INGRESS if direction == "ingress" \
+                else Reason.POLICY_DENIED_EGRESS
+            return p.drop(where, decision.reason, reason,
+                          decision.blame or Blame(decision.policy.ref, f"spec.{direction}"),
+                          decision.policy.ref)
+        if decision.isolated:
+            p.add(where, decision.reason, ref=decision.policy.ref if decision.policy else None)
+        return None
+
+    def source_policy(self, o: Origin, p: Path, leg: Leg, dst_ip: IPv4Address, port: int,
+                      proto: str) -> PathResult | None:
+        """The egress side of a connection: the source pod's policies, if it has any."""
+        if leg.policy_pod is not None:
+            return self.policy_gate(p, egress_decision(self.topo, leg.policy_pod, dst_ip, port,
+                                                       proto), leg.policy_pod)
+        if o.pod is not None and o.pod.host_network and leg.src_ip == o.ip:
+            p.facts.append(host_network_facts(self.topo, o.pod, "egress", dst_ip, port, proto))
+        return None
+
     # ---------------------------------------------------------- the packet
     def send(self, o: Origin, p: Path, leg: Leg, dst_ip: IPv4Address, port: int, proto: str,
              svc: SvcContext | None) -> PathResult:
@@ -280,16 +322,9 @@ class _Run:
         topo = self.topo
         packet = Packet(str(leg.src_ip), str(dst_ip), port, proto)
         dst_pod = topo.pods_by_ip.get(dst_ip)
-        if leg.policy_pod is not None:
-            src_pod = leg.policy_pod
-            decision = egress_decision(topo, src_pod, dst_ip, port, proto)
-            where = f"NetworkPolicy egress of {src_pod.namespace}/{src_pod.name}"
-            if not decision.allowed:
-                assert decision.policy is not None
-                return p.drop(where, decision.reason, Reason.POLICY_DENIED_EGRESS,
-                              Blame(decision.policy.ref, "spec.egress"), decision.policy.ref)
-            if decision.isolated:
-                p.add(where, decision.reason, ref=decision.policy.ref if decision.policy else None)
+        denied = self.source_policy(o, p, leg, dst_ip, port, proto)
+        if denied is not None:
+            return denied
         arrival = route_to(topo, leg.start, dst_ip)
         p.extend(arrival.hops)
         if not arrival.ok:
@@ -301,15 +336,10 @@ class _Run:
         assert node is not None
         if dst_pod is not None:
             where = f"pod {dst_pod.namespace}/{dst_pod.name}"
-            decision = ingress_decision(topo, dst_pod, leg.src_ip, port, proto)
-            if not decision.allowed:
-                assert decision.policy is not None
-                return p.drop(f"NetworkPolicy ingress of {dst_pod.namespace}/{dst_pod.name}",
-                              decision.reason, Reason.POLICY_DENIED_INGRESS,
-                              Blame(decision.policy.ref, "spec.ingress"), decision.policy.ref)
-            if decision.isolated:
-                p.add(f"NetworkPolicy ingress of {dst_pod.namespace}/{dst_pod.name}",
-                      decision.reason, ref=decision.policy.ref if decision.policy else None)
+            denied = self.policy_gate(p, ingress_decision(topo, dst_pod, leg.src_ip, port,
+                                                          proto), dst_pod)
+            if denied is not None:
+                return denied
             listening = pod_listens(dst_pod, port, proto)
             manual = svc.endpoint.source if svc is not None and svc.endpoint else None
             if not listening.ok and manual is not None:
@@ -400,6 +430,7 @@ class _Run:
             pod = (explicit or host_pods)[0]
             p.add(where, f"host-network pod {pod.namespace}/{pod.name} listens on "
                          f"{port}/{proto}", ref=pod.ref)
+            p.facts.append(host_network_facts(self.topo, pod, "ingress", src_ip, port, proto))
             return p.arrive(f"reached {pod.name} on {node.name}:{port}")
         forwarded = self.topo.host_ports.get((node.name, port, proto))
         if forwarded is not None:
@@ -408,15 +439,10 @@ class _Run:
                          f"{pod.ip}:{container_port}",
                   before=Packet(str(src_ip), str(node.ip), port, proto),
                   after=Packet(str(src_ip), str(pod.ip), container_port, proto), ref=pod.ref)
-            decision = ingress_decision(self.topo, pod, src_ip, container_port, proto)
-            policy_where = f"NetworkPolicy ingress of {pod.namespace}/{pod.name}"
-            if not decision.allowed:
-                assert decision.policy is not None
-                return p.drop(policy_where, decision.reason, Reason.POLICY_DENIED_INGRESS,
-                              Blame(decision.policy.ref, "spec.ingress"), decision.policy.ref)
-            if decision.isolated:
-                p.add(policy_where, decision.reason,
-                      ref=decision.policy.ref if decision.policy else None)
+            denied = self.policy_gate(p, ingress_decision(self.topo, pod, src_ip,
+                                                          container_port, proto), pod)
+            if denied is not None:
+                return denied
             listening = pod_listens(pod, container_port, proto)
             if not listening.ok:
                 assert listening.reason is not None
@@ -523,22 +549,20 @@ class _Run:
                                Blame(ref, "public"), ref)]
             p.add(f"node {node.name}", f"arrives at public node {node.name} ({node.ip})",
                   ref=ref)
+            exposed = topo.services_by_node_port.get((port, proto)) \
+                if isinstance(port, int) else None
+            if exposed is not None:
+                p.facts.append(Exposure(exposed.ref, "NodePort", f"{node.ip}:{port}",
+                                        exposed.type, node.name))
         svc = topo.services_by_node_port.get((port, proto)) if isinstance(port, int) else None
         if svc is not None:
             sp = next(x for x in svc.ports if x.node_port == port and x.protocol == proto)
             if o.kind != "internet":
                 # The packet first has to reach that node; kube-proxy there takes over.
                 leg = self.leg(o)
-                if leg.policy_pod is not None:
-                    decision = egress_decision(topo, leg.policy_pod, node.ip, sp.node_port or 0,
-                                               proto)
-                    if not decision.allowed:
-                        assert decision.policy is not None
-                        return [p.drop(f"NetworkPolicy egress of {leg.policy_pod.namespace}/"
-                                       f"{leg.policy_pod.name}", decision.reason,
-                                       Reason.POLICY_DENIED_EGRESS,
-                                       Blame(decision.policy.ref, "spec.egress"),
-                                       decision.policy.ref)]
+                denied = self.source_policy(o, p, leg, node.ip, sp.node_port or 0, proto)
+                if denied is not None:
+                    return [denied]
                 arrival = route_to(topo, leg.start, node.ip)
                 p.extend(arrival.hops)
                 if not arrival.ok:
@@ -696,11 +720,15 @@ class _Run:
                    exposure: tuple[str, Node | None]) -> None:
         kind, node = exposure
         if kind == "lb":
+            p.facts.append(Exposure(svc.ref, "LoadBalancer", f"{svc.lb_ips[0]}:{sp.port}",
+                                    svc.type))
             p.add(f"LoadBalancer {svc.lb_ips[0]}",
                   f"the provider's load balancer for {svc.namespace}/{svc.name} "
                   f"accepts {sp.port}/{sp.protocol}", ref=svc.ref)
         else:
             assert node is not None
+            p.facts.append(Exposure(svc.ref, "NodePort", f"{node.ip}:{sp.node_port}",
+                                    svc.type, node.name))
             p.add(f"node {node.name}", f"public node {node.name} ({node.ip}) accepts NodePort "
                                        f"{sp.node_port}/{sp.protocol}", ref=f"node/{node.name}")
 
@@ -827,6 +855,7 @@ class _Run:
                     else ""
                 if first is not None:
                     p.extend(first.hops[1:])
+                    p.facts.extend(first.facts)
                 p.hops.append(Hop("cluster DNS", f"the lookup of {name} cannot reach kube-dns "
                                                  f"({target}){inner}", "drop",
                                   ref=kube_dns.ref))
@@ -836,6 +865,7 @@ class _Run:
             if bad:
                 branch = p.fork()
                 branch.extend(bad[0].hops[1:])
+                branch.facts.extend(bad[0].facts)
                 failed.append(branch.failed(Reason.DNS_UNREACHABLE,
                                             f"{len(bad)} of {len(dns_paths)} kube-dns endpoints "
                                             f"are unreachable: {bad[0].detail}", bad[0].blame))

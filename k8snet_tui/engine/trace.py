@@ -135,6 +135,132 @@ class Hop:
         return out
 
 
+PolicyMissPart = Literal["namespace", "pods", "not-a-pod", "ipblock", "except", "port"]
+"""Which part of a NetworkPolicy rule did not fit the connection:
+
+- ``namespace``: a peer's namespaceSelector (or, for a podSelector alone, the policy's own
+  namespace) does not take in the other pod's namespace;
+- ``pods``: a peer's podSelector does not match the other pod's labels;
+- ``not-a-pod``: a selector peer, but the other end is no pod (a node, a host-network pod,
+  an address outside the cluster) — selectors only ever match pod IPs;
+- ``ipblock`` / ``except``: the address is outside the peer's cidr / inside one of its excepts;
+- ``port``: no item of the rule's ``ports`` takes the port and protocol.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMiss:
+    """One part of a rule that did not match, with what it asks for and what it got."""
+
+    part: PolicyMissPart
+    field: str  # in the policy: "spec.ingress[0].from[1].podSelector", "spec.egress[0].ports"
+    wanted: str  # "pods app=api", "namespaces team=shop", "10.0.0.0/8", "8080/TCP"
+    actual: str  # "shop/web-0 carries app=web", "the connection is to 5432/TCP"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck:
+    """How one ingress or egress rule of a policy fared against the connection."""
+
+    index: int
+    field: str  # "spec.ingress[0]"
+    allows: str  # the rule in words: "from pods app=api on 5432/TCP"
+    misses: tuple[RuleMiss, ...] = ()  # the closest peer's misses, then the port's
+    peer: str | None = None  # when it matched: the peer that did, in words
+
+    @property
+    def matched(self) -> bool:
+        return not self.misses
+
+    @property
+    def cost(self) -> int:
+        """How far the rule is from matching: one per part that misses; a selector peer
+        facing something that is no pod can never match and counts as far away."""
+        return sum(3 if m.part == "not-a-pod" else 1 for m in self.misses)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyCheck:
+    """One NetworkPolicy that isolates the pod in the direction, rule by rule."""
+
+    ref: str
+    rules: tuple[RuleCheck, ...]
+    implied: bool = False  # isolates for ingress only because policyTypes is missing
+
+    @property
+    def deny_all(self) -> bool:
+        """No rules at all: the policy only isolates (a default deny)."""
+        return not self.rules
+
+    @property
+    def allowed(self) -> bool:
+        return any(r.matched for r in self.rules)
+
+
+NEAR_MISS_COST = 2
+"""A rule at most this far from matching counts as a near miss (see ``RuleCheck.cost``)."""
+
+PolicyExemption = Literal["not-isolated", "own-node", "host-network"]
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFacts:
+    """What NetworkPolicy decided for one side (egress of the source, ingress of the
+    destination) of one connection, and why: the facts explanations are written from.
+
+    ``exempt`` says why policies did not apply at all (nothing isolates the pod, the
+    traffic comes from the pod's own node, the pod is on the host network). Otherwise
+    ``policies`` lists every isolating policy, in the order the engine consulted them;
+    for an allowed connection only the policy and rule that admitted it are checked
+    (``admitted``), for a denied one every rule of every policy.
+    """
+
+    direction: Literal["ingress", "egress"]
+    pod: str  # "shop/db-0": the pod whose policies these are
+    pod_ref: str  # "pod/shop/db-0"
+    peer: str  # the other end in words: "shop/web-0 (10.244.0.5)", "198.51.100.10"
+    port: int
+    protocol: str
+    allowed: bool
+    exempt: PolicyExemption | None = None
+    policies: tuple[PolicyCheck, ...] = ()
+    consulted: tuple[str, ...] = ()  # refs of every isolating policy
+    pod_owner: str | None = None  # "deployment/shop/db": where the pod's spec is written
+    peer_ref: str | None = None  # "pod/shop/web-0" when the other end is a pod
+    peer_owner: str | None = None
+    peer_ip: str = ""  # the other end's address as the pod sees it (after SNAT)
+
+    @property
+    def admitted(self) -> tuple[PolicyCheck, RuleCheck] | None:
+        """The policy and rule that let the connection through, when one did."""
+        for check in self.policies:
+            for rule in check.rules:
+                if rule.matched:
+                    return check, rule
+        return None
+
+    def near_misses(self) -> list[tuple[PolicyCheck, RuleCheck]]:
+        """Rules that nearly allow the connection, closest first (policy order breaks ties)."""
+        found = [(c, r) for c in self.policies for r in c.rules
+                 if not r.matched and r.cost <= NEAR_MISS_COST]
+        order = {c.ref: i for i, c in enumerate(self.policies)}
+        return sorted(found, key=lambda cr: (cr[1].cost, order[cr[0].ref], cr[1].index))
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """How a packet from the internet got into the cluster: a fact for explanations."""
+
+    ref: str  # the Service that exposes: "service/shop/db"
+    kind: Literal["LoadBalancer", "NodePort"]  # the way in: its LB address or a NodePort
+    address: str  # "192.0.2.10:5432", "192.168.0.11:30080"
+    service_type: str = "NodePort"  # the Service's spec.type (a LoadBalancer has NodePorts)
+    node: str | None = None  # the public node, for a NodePort
+
+
+Fact = PolicyFacts | Exposure
+
+
 @dataclass(frozen=True, slots=True)
 class PathResult:
     """One way the flow can go (one source pod to one endpoint) and how it ended."""
@@ -145,6 +271,11 @@ class PathResult:
     reason: Reason | None = None
     detail: str = ""
     blame: Blame | None = None
+    facts: tuple[Fact, ...] = ()  # what decided the path on its way, in order
+
+    @property
+    def policy_facts(self) -> tuple[PolicyFacts, ...]:
+        return tuple(f for f in self.facts if isinstance(f, PolicyFacts))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Level headers (title, difficulty, concepts) are read without building the
 level, so the first screen appears at once; a level is fully loaded only when
 the player opens it. Keys are ``<pack id>/<level id or file>`` — stable across
-releases as long as ids are.
+releases as long as ids are — however the level was reached: a file of a pack
+played on its own (``k8snet-tui play levels/01-pods/01-port-conflict.yaml``)
+saves under the same ``campaign/port-conflict`` as from the campaign.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from k8snet_tui.game.packs import Pack, load_pack
+from k8snet_tui.game.packs import PACK_FILE, Pack, PackChapter, load_pack
 from k8snet_tui.game.progress import SaveFile
 from k8snet_tui.model.problems import LevelError, Problem
 from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents, read_file_text
@@ -27,8 +29,9 @@ class LevelEntry:
     title: str
     difficulty: int
     concepts: tuple[str, ...]
-    chapter: str
+    chapter: str  # the chapter's id
     index: int  # position in the pack's play order
+    chapter_title: str = ""  # what the player reads; "" when the pack has no chapters
 
 
 @dataclass(frozen=True)
@@ -55,13 +58,27 @@ class PackEntry:
         return [lvl for ch in self.chapters for lvl in ch.levels]
 
     def unlocked(self, entry: LevelEntry, save: SaveFile) -> bool:
-        """Open when the pack opts out of ordering, it is first, or the one before is solved."""
+        """Open when the pack opts out of ordering, it is first, or the one before is solved
+        — or the player chose to open it: every level (``save.unlock_all``) or this one
+        (its record's ``unlocked``), as Learn Git Branching lets anyone jump ahead."""
+        return save.unlock_all or self.open_without_setting(entry, save)
+
+    def open_without_setting(self, entry: LevelEntry, save: SaveFile) -> bool:
+        """Open by the pack's order or the player's choice of this level, setting aside
+        "every level is open" (a level played under it stays open when it goes off)."""
         if self.unlock_all or entry.index == 0:
             return True
-        before = self.levels[entry.index - 1]
-        rec = save.levels.get(before.key)
-        return bool(rec and rec.solved) or bool(
-            (rec := save.levels.get(entry.key)) and rec.solved)
+        own = save.levels.get(entry.key)
+        if own is not None and (own.solved or own.unlocked):
+            return True
+        before = save.levels.get(self.levels[entry.index - 1].key)
+        return bool(before and before.solved)
+
+    def blocker(self, entry: LevelEntry, save: SaveFile) -> LevelEntry | None:
+        """The level to solve first for ``entry`` to open (None when it is open)."""
+        if self.unlocked(entry, save):
+            return None
+        return self.levels[entry.index - 1]
 
     def next_after(self, entry: LevelEntry) -> LevelEntry | None:
         levels = self.levels
@@ -77,7 +94,8 @@ def _header(path: Path) -> dict[str, Any]:
     return first if isinstance(first, dict) else {}
 
 
-def _entry(pack_id: str, path: Path, chapter: str, index: int) -> LevelEntry:
+def _entry(pack_id: str, path: Path, chapter: str, index: int,
+           chapter_title: str = "") -> LevelEntry:
     head = _header(path)
     raw_id, raw_title = head.get("id"), head.get("title")
     raw_difficulty, raw_concepts = head.get("difficulty"), head.get("concepts")
@@ -86,7 +104,13 @@ def _entry(pack_id: str, path: Path, chapter: str, index: int) -> LevelEntry:
     difficulty = raw_difficulty if isinstance(raw_difficulty, int) else 1
     concepts = [str(c) for c in raw_concepts] if isinstance(raw_concepts, list) else []
     return LevelEntry(f"{pack_id}/{level_id}", path, level_id, title,
-                      max(1, min(5, difficulty)), tuple(concepts), chapter, index)
+                      max(1, min(5, difficulty)), tuple(concepts), chapter, index, chapter_title)
+
+
+def _chapter_title(pack: Pack, chapter: PackChapter) -> str:
+    """A pack without chapters lists its levels under one chapter named after the pack:
+    that is no chapter a player should read about."""
+    return "" if pack.spec.chapters is None else chapter.title
 
 
 def pack_entry(pack: Pack) -> PackEntry:
@@ -95,7 +119,7 @@ def pack_entry(pack: Pack) -> PackEntry:
     for ch in pack.chapters:
         levels = []
         for lvl in ch.levels:
-            levels.append(_entry(pack.id, lvl.path, ch.id, index))
+            levels.append(_entry(pack.id, lvl.path, ch.id, index, _chapter_title(pack, ch)))
             index += 1
         chapters.append(ChapterEntry(ch.id, ch.title, tuple(levels)))
     spec = pack.spec
@@ -103,11 +127,45 @@ def pack_entry(pack: Pack) -> PackEntry:
                      chapters, spec.unlockAll, list(pack.problems))
 
 
+def enclosing_pack(path: Path) -> tuple[Pack, PackChapter] | None:
+    """The pack that lists this level file, and its chapter: the nearest folder above it
+    with a pack.yaml, if that pack lists the file (a broken pack counts as none)."""
+    target = path.resolve()
+    folder = next((f for f in target.parents if (f / PACK_FILE).is_file()), None)
+    if folder is None:
+        return None
+    try:
+        pack = load_pack(folder)
+    except LevelError:
+        return None
+    for chapter in pack.chapters:
+        if any(lvl.path.resolve() == target for lvl in chapter.levels):
+            return pack, chapter
+    return None
+
+
+SINGLE_PACK_ID = "file"
+"""The id of the one-level pack a level file played on its own is shown in."""
+
+
 def single_level_entry(path: Path) -> PackEntry:
-    """A level file played on its own: a one-level pack with nothing locked."""
-    entry = _entry("file", path, "level", 0)
-    return PackEntry("file", entry.title, "", "", str(path), path.parent,
-                     [ChapterEntry("level", entry.title, (entry,))], unlock_all=True)
+    """A level file played on its own: a one-level pack with nothing locked.
+
+    A file that a pack lists (a campaign level given by path) keeps that pack's
+    save key, title and chapter, so solving it counts toward the pack's progress;
+    a loose file is saved as ``file/<level id>`` and titled by its file name.
+    """
+    found = enclosing_pack(path)
+    if found is None:
+        entry = _entry(SINGLE_PACK_ID, path, SINGLE_PACK_ID, 0)
+        title, author, version = path.name, "", ""
+    else:
+        pack, chapter = found
+        entry = _entry(pack.id, path, chapter.id, 0, _chapter_title(pack, chapter))
+        title, author, version = pack.spec.title, pack.spec.author, pack.spec.version
+    return PackEntry(SINGLE_PACK_ID, title, author, version, str(path), path.parent,
+                     [ChapterEntry(SINGLE_PACK_ID, entry.chapter_title or title, (entry,))],
+                     unlock_all=True)
 
 
 @dataclass

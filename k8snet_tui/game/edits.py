@@ -32,6 +32,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from k8snet_tui.game.paths import (
     PathError,
     Segment,
+    diff_paths,
     format_path,
     get_path,
     resolve_path,
@@ -135,6 +136,11 @@ class Target:
 
 def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(by_alias=True, exclude_unset=True, mode="json")
+
+
+def full_dump(model: BaseModel) -> Any:
+    """The object with every default spelled out: writing ``type: ClusterIP`` is no change."""
+    return model.model_dump(by_alias=True, mode="json")
 
 
 def find_object(level: LoadedLevel, ref: str) -> Target:
@@ -467,7 +473,7 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
-def _manifest_ref(manifest: dict[str, Any]) -> str:
+def manifest_ref(manifest: dict[str, Any]) -> str:
     """Best-effort ref of a manifest without validating it (for one-line descriptions)."""
     kind = str(manifest.get("kind") or "object")
     meta = manifest.get("metadata")
@@ -489,7 +495,7 @@ def describe_edit(edit: AnyEdit) -> str:
     if isinstance(edit, RemoveRouteEdit):
         return f"remove route on {edit.ref} to {edit.to}"
     if isinstance(edit, CreateEdit):
-        return f"create {_manifest_ref(edit.manifest)}"
+        return f"create {manifest_ref(edit.manifest)}"
     if isinstance(edit, DeleteEdit):
         return f"delete {edit.ref}"
     return f"replace {edit.ref} (edited as YAML)"
@@ -529,6 +535,30 @@ def _patch(target: Target, edit: SetEdit | UnsetEdit) -> str:
         else:
             ops = [{"op": "add", "path": _pointer(missing),
                     "value": _nest(edit.value, path[len(missing):])}]
+    body = json.dumps(ops, separators=(",", ":"), ensure_ascii=False)
+    return f"kubectl patch {_object_args(target)} --type=json -p {shlex.quote(body)}"
+
+
+def _replace_patch(target: Target, manifest: dict[str, Any]) -> str:
+    """A whole-object YAML edit as a JSON patch of just the fields it changed.
+
+    ``kubectl replace`` would also reset every field the level left unset (and
+    fail on a live object's resourceVersion); the patch says what the player did.
+    """
+    old = target.data()
+    ops: list[dict[str, Any]] = []
+    missing = object()
+    for path in diff_paths(old, manifest):
+        before = get_path(old, path, missing)
+        after = get_path(manifest, path, missing)
+        if after is missing:
+            ops.append({"op": "remove", "path": _pointer(path)})
+        elif before is missing:
+            ops.append({"op": "add", "path": _pointer(path), "value": after})
+        else:
+            ops.append({"op": "replace", "path": _pointer(path), "value": after})
+    if not ops:
+        return f"# no change to {target.ref}"
     body = json.dumps(ops, separators=(",", ":"), ensure_ascii=False)
     return f"kubectl patch {_object_args(target)} --type=json -p {shlex.quote(body)}"
 
@@ -607,6 +637,6 @@ def edit_as_kubectl(before: LoadedLevel, edit: AnyEdit) -> str:
     if isinstance(edit, DeleteEdit):
         return f"kubectl delete {_object_args(target)}"
     if isinstance(edit, ReplaceEdit):
-        res = _validate_resource(edit.manifest, target.ref)
-        return _heredoc("kubectl replace", res, edit.manifest)
+        _validate_resource(edit.manifest, target.ref)
+        return _replace_patch(target, edit.manifest)
     raise EditError(f"{edit.op} works on nodes, not on {target.ref}")

@@ -8,9 +8,11 @@ with the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from k8snet_tui.engine.trace import REASON_DOCS, Trace
+from k8snet_tui.game.explain import explain
+from k8snet_tui.model.load import LoadedLevel
 
 LAYERS = {
     "NO_ROUTE": "routing between nodes (route tables, the gateway)",
@@ -40,12 +42,30 @@ LAYERS = {
 }
 
 
-def derived_hints(traces: Sequence[Trace]) -> list[str]:
-    """Engine hints for the first flow that does not yet meet its expectation."""
+def derived_hints(traces: Sequence[Trace], *, level: LoadedLevel | None = None,
+                  original: Collection[str] | None = None) -> list[str]:
+    """Engine hints for the first flow that does not yet meet its expectation.
+
+    Given the ``level`` state the traces come from, the most precise hint is the
+    game's explanation (``game.explain``): it names only objects the level lets the
+    player change, where the engine's own blame may name a locked one.
+    """
     failing = next((t for t in traces if not t.ok), None)
     if failing is None:
         return []
+    explanation = explain(level, failing, original=original) if level is not None else None
     if failing.expect == "deny":
+        if explanation is not None:
+            hop = next((h for h in failing.hops if h.verdict == "pass" and h.ref), None)
+            return [
+                f'"{failing.name}" must be blocked, but it gets through.',
+                "Something lets it pass"
+                + (f" at {hop.where}" if hop is not None else "")
+                + ": a fix that opens everything is not a fix.",
+                _explanation_hint(explanation.text,
+                                  explanation.ref if explanation.fix else None,
+                                  explanation.field),
+            ]
         hop = next((h for h in failing.hops if h.verdict == "pass" and h.ref), None)
         return [
             f'"{failing.name}" must be blocked, but it gets through.',
@@ -61,12 +81,25 @@ def derived_hints(traces: Sequence[Trace]) -> list[str]:
         where = f" at {hop.where}" if hop is not None else ""
         hints.append(f"It dies{where}. Look at {layer}. "
                      f"{REASON_DOCS[failing.reason]}")
-    if failing.blame is not None:
+    if explanation is not None and explanation.fix:
+        hints.append(_explanation_hint(explanation.text, explanation.ref, explanation.field))
+    elif explanation is not None:
+        hints.append(explanation.text[:1].upper() + explanation.text[1:] + ".")
+    elif failing.blame is not None:
         field = f", field {failing.blame.field}" if failing.blame.field else ""
         hints.append(f"The object to change is {failing.blame.ref}{field}. {failing.detail}")
     return hints
 
 
-def hint_tiers(level_hints: Sequence[str], traces: Sequence[Trace]) -> list[str]:
-    """Every hint available now, vague to precise."""
-    return [*level_hints, *derived_hints(traces)]
+def _explanation_hint(text: str, ref: str | None, field: str | None) -> str:
+    sentence = text[:1].upper() + text[1:] + "."
+    if ref is None:
+        return sentence
+    return f"{sentence} The object to change is {ref}" + (f", field {field}." if field else ".")
+
+
+def hint_tiers(level_hints: Sequence[str], traces: Sequence[Trace], *,
+               level: LoadedLevel | None = None,
+               original: Collection[str] | None = None) -> list[str]:
+    """Every hint available now, vague to precise (see ``derived_hints`` for ``level``)."""
+    return [*level_hints, *derived_hints(traces, level=level, original=original)]

@@ -19,8 +19,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
-from k8snet_tui.game.paths import PathError, Segment, is_prefix, parse_path, resolve_path
+from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object, full_dump
+from k8snet_tui.game.paths import (
+    PathError,
+    Segment,
+    diff_paths,
+    is_prefix,
+    parse_path,
+    resolve_path,
+)
 from k8snet_tui.model.cluster import NodeSpec
 from k8snet_tui.model.edits import (
     AddRouteEdit,
@@ -32,8 +39,6 @@ from k8snet_tui.model.edits import (
 )
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.resources import resource_ref
-
-_UNSET: Any = object()
 
 
 def original_refs(level: LoadedLevel) -> frozenset[str]:
@@ -68,30 +73,12 @@ def editable_fields(level: LoadedLevel, ref: str, *,
     return tuple(fields) if found else None
 
 
-def _diff(old: Any, new: Any, at: tuple[Segment, ...] = ()) -> list[tuple[Segment, ...]]:
-    """The field paths where two dumps differ (a list that changes length counts whole)."""
-    if old == new:
-        return []
-    if isinstance(old, dict) and isinstance(new, dict):
-        keys = [*old, *(k for k in new if k not in old)]
-        return [p for k in keys for p in _diff(old.get(k, _UNSET), new.get(k, _UNSET), (*at, k))]
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        return [p for i, (a, b) in enumerate(zip(old, new, strict=True))
-                for p in _diff(a, b, (*at, i))]
-    return [at]
-
-
-def _full(model: Any) -> Any:
-    # Defaults included: spelling out ``type: ClusterIP`` in the YAML editor is no change.
-    return model.model_dump(by_alias=True, mode="json")
-
-
 def _normalised(target: Target, manifest: dict[str, Any]) -> Any:
     """The manifest as the model would store it, or None when it is invalid anyway."""
     try:
         if target.is_node:
-            return _full(NodeSpec.model_validate(manifest))
-        return _full(type(target.obj).model_validate(manifest))
+            return full_dump(NodeSpec.model_validate(manifest))
+        return full_dump(type(target.obj).model_validate(manifest))
     except ValidationError:
         return None
 
@@ -101,7 +88,7 @@ def _changed_paths(target: Target, edit: AnyEdit) -> list[tuple[Segment, ...]]:
         return [("routes",)]
     if isinstance(edit, ReplaceEdit):
         new = _normalised(target, edit.manifest)
-        return [] if new is None else _diff(_full(target.obj), new)
+        return [] if new is None else diff_paths(full_dump(target.obj), new)
     data = target.data()
     path = getattr(edit, "path", None)
     if not isinstance(path, str):

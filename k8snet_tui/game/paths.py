@@ -298,3 +298,24 @@ def unset_path(obj: Any, path: PathLike) -> Any:
 def is_prefix(prefix: Sequence[Segment], path: Sequence[Segment]) -> bool:
     """Segment-wise prefix: ``spec.ports`` covers ``spec.ports[0]``, ``spec.port`` does not."""
     return len(prefix) <= len(path) and tuple(path[: len(prefix)]) == tuple(prefix)
+
+
+def diff_paths(old: Any, new: Any, at: tuple[Segment, ...] = ()) -> list[tuple[Segment, ...]]:
+    """The field paths where two JSON dumps differ, leaf by leaf.
+
+    A list that changes length counts as one changed field (its items have no
+    stable identity to compare), and so does a key present on one side only.
+    Locks judge an edit by these paths and the score counts them, so both see
+    the same answer whether the player typed a path, used a quick action or
+    rewrote the YAML.
+    """
+    if old == new:
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = [*old, *(k for k in new if k not in old)]
+        return [p for k in keys
+                for p in diff_paths(old.get(k, _MISSING), new.get(k, _MISSING), (*at, k))]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [p for i, (a, b) in enumerate(zip(old, new, strict=True))
+                for p in diff_paths(a, b, (*at, i))]
+    return [at]

@@ -37,13 +37,17 @@ class LevelRecord(_Save):
     best_seconds: float | None = None
     in_progress: list[Edit] = Field(default_factory=list)
     hints_in_progress: int = 0
+    unlocked: bool = False  # the player chose to open it before solving the one before
 
 
 class SaveFile(_Save):
+    """Fields added later have defaults, so every older save still loads as it was."""
+
     version: int = SAVE_VERSION
     levels: dict[str, LevelRecord] = Field(default_factory=dict)
     last_level: str | None = None
     theme: str | None = None
+    unlock_all: bool = False  # a setting: every level of every pack is open
 
 
 def data_dir() -> Path:
@@ -117,6 +121,13 @@ class ProgressStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def unlock_level(save: SaveFile, key: str) -> LevelRecord:
+    """Open one level before its turn (the player confirmed); it stays open."""
+    rec = save.levels.setdefault(key, LevelRecord())
+    rec.unlocked = True
+    return rec
 
 
 def record_solved(save: SaveFile, key: str, *, edits: int, stars: int, hints: int,

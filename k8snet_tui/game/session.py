@@ -13,15 +13,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from k8snet_tui.engine.evaluate import CheckResult, evaluate_level
+from k8snet_tui.game.blast import Finding, level_blast_radius
+from k8snet_tui.game.changes import FlowChanges, flow_changes
+from k8snet_tui.game.cost import edit_cost, edits_cost
 from k8snet_tui.game.edits import (
     EditError,
     apply_edit,
+    apply_edits,
     describe_edit,
     edit_as_kubectl,
     invert_edit,
 )
+from k8snet_tui.game.explain import Explanation, explain
 from k8snet_tui.game.hints import hint_tiers
 from k8snet_tui.game.locks import editable_fields, original_refs
+from k8snet_tui.game.view import StateView
 from k8snet_tui.model.edits import AnyEdit
 from k8snet_tui.model.load import LoadedLevel
 
@@ -29,31 +35,52 @@ Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
+class Step:
+    """One entry of the undo stack: the edits applied together (a rename is two), the
+    inverses that undo them in the order to apply, and what they cost."""
+
+    edits: tuple[AnyEdit, ...]
+    inverses: tuple[AnyEdit, ...]
+    cost: int
+
+
+@dataclass(frozen=True)
 class Score:
-    """How well a level was solved: edits against par, hints, time, stars (0-3)."""
+    """How well a level was solved: edits against par, hints, time, stars (0-3), and the
+    connections the fix opens beyond the level's own solution (``game.blast``)."""
 
     edits: int
     par: int | None
     hints: int
     seconds: float
     stars: int
+    over_permissive: tuple[Finding, ...] = ()
 
     def describe(self) -> str:
         par = f" (par {self.par})" if self.par is not None else ""
         hints = "no hints" if not self.hints else f"{self.hints} hint{'s' * (self.hints > 1)}"
-        return f"{self.edits} edit{'s' * (self.edits != 1)}{par}, {hints}, {self.stars}/3 stars"
+        extra = ", over-permissive (-1 star)" if self.over_permissive else ""
+        return (f"{self.edits} edit{'s' * (self.edits != 1)}{par}, {hints}{extra}, "
+                f"{self.stars}/3 stars")
 
 
-def stars_for(edits: int, par: int | None, hints: int, solved: bool) -> int:
-    """3: at or under par without hints; 2: within two of par with at most one hint; 1: solved."""
+def stars_for(edits: int, par: int | None, hints: int, solved: bool, *,
+              over_permissive: bool = False) -> int:
+    """3: at or under par without hints; 2: within two of par with at most one hint; 1: solved.
+
+    A fix that opens connections the level's solution does not (``over_permissive``)
+    costs one star, never below 1 for a solved level.
+    """
     if not solved:
         return 0
     par_ok = par is None or edits <= par
     if par_ok and hints == 0:
-        return 3
-    if (par is None or edits <= par + 2) and hints <= 1:
-        return 2
-    return 1
+        stars = 3
+    elif (par is None or edits <= par + 2) and hints <= 1:
+        stars = 2
+    else:
+        stars = 1
+    return max(1, stars - 1) if over_permissive else stars
 
 
 class Session:
@@ -64,18 +91,27 @@ class Session:
         self.clock = clock
         self.started_at = clock()
         self.solved_at: float | None = None
-        self._undo: list[tuple[AnyEdit, AnyEdit]] = []
-        self._redo: list[tuple[AnyEdit, AnyEdit]] = []
+        self._undo: list[Step] = []
+        self._redo: list[Step] = []
         self.hints_used = 0
-        self._before_reset: tuple[LoadedLevel, list[tuple[AnyEdit, AnyEdit]],
-                                  list[tuple[AnyEdit, AnyEdit]]] | None = None
+        self._before_reset: tuple[LoadedLevel, list[Step], list[Step]] | None = None
+        self._par: int | None = None
         self.result: CheckResult = evaluate_level(level)
+        self._explained: tuple[CheckResult | None, dict[int, Explanation | None]] = (None, {})
+        self._view: StateView | None = None
+        self.last_change: FlowChanges = FlowChanges()
+        """What the last edit, undo, redo or reset changed in the flows' verdicts."""
 
     # ------------------------------------------------------------- state
     @property
     def edits(self) -> list[AnyEdit]:
         """The edits that make the current state, in order (what the score counts)."""
-        return [edit for edit, _ in self._undo]
+        return [edit for step in self._undo for edit in step.edits]
+
+    @property
+    def edit_count(self) -> int:
+        """The score's count: each field changed is one edit (``game.cost``)."""
+        return sum(step.cost for step in self._undo)
 
     @property
     def solved(self) -> bool:
@@ -89,12 +125,21 @@ class Session:
     def can_redo(self) -> bool:
         return bool(self._redo)
 
+    @property
+    def view(self) -> StateView:
+        """What the screens show about the current state, computed once per state."""
+        if self._view is None or self._view.level is not self.level:
+            self._view = StateView(self.level)
+        return self._view
+
     def editable(self, ref: str) -> tuple[str, ...] | None:
         """None: locked; ``()``: every field; else the field prefixes the player may change."""
         return editable_fields(self.level, ref, original=self.original)
 
     def _recheck(self) -> CheckResult:
+        before = self.result
         self.result = evaluate_level(self.level)
+        self.last_change = flow_changes(before, self.result)
         if self.result.solved and self.solved_at is None:
             self.solved_at = self.clock()
         return self.result
@@ -102,13 +147,26 @@ class Session:
     # ----------------------------------------------------------- actions
     def apply(self, edit: AnyEdit) -> CheckResult:
         """Apply a player edit; raises EditError (and changes nothing) when refused."""
-        inverse = invert_edit(self.level, edit)
-        after = apply_edit(self.level, edit, enforce_locks=True, original=self.original)
-        if after.spec == self.level.spec:
-            raise EditError(f"that changes nothing ({describe_edit(edit)} is already so), so it "
-                            "is not counted")
-        self.level = after
-        self._undo.append((edit, inverse))
+        return self.apply_group((edit,))
+
+    def apply_group(self, edits: Sequence[AnyEdit]) -> CheckResult:
+        """Apply edits as one step (a rename: delete + create), undone together.
+
+        Raises EditError and changes nothing when any of them is refused.
+        """
+        level, cost = self.level, 0
+        inverses: list[AnyEdit] = []
+        for edit in edits:
+            inverse = invert_edit(level, edit)
+            after = apply_edit(level, edit, enforce_locks=True, original=self.original)
+            cost += edit_cost(level, after, edit)
+            inverses.insert(0, inverse)
+            level = after
+        if level.spec == self.level.spec:
+            what = "; ".join(describe_edit(e) for e in edits)
+            raise EditError(f"that changes nothing ({what} is already so), so it is not counted")
+        self.level = level
+        self._undo.append(Step(tuple(edits), tuple(inverses), cost))
         self._redo.clear()
         self._before_reset = None
         return self._recheck()
@@ -121,17 +179,17 @@ class Session:
             return self._recheck()
         if not self._undo:
             return None
-        edit, inverse = self._undo.pop()
-        self.level = apply_edit(self.level, inverse, enforce_locks=False)
-        self._redo.append((edit, inverse))
+        step = self._undo.pop()
+        self.level = apply_edits(self.level, step.inverses)
+        self._redo.append(step)
         return self._recheck()
 
     def redo(self) -> CheckResult | None:
         if not self._redo:
             return None
-        edit, inverse = self._redo.pop()
-        self.level = apply_edit(self.level, edit, enforce_locks=False)
-        self._undo.append((edit, inverse))
+        step = self._redo.pop()
+        self.level = apply_edits(self.level, step.edits)
+        self._undo.append(step)
         return self._recheck()
 
     def reset(self) -> CheckResult:
@@ -160,7 +218,19 @@ class Session:
     # ------------------------------------------------------------- hints
     def available_hints(self) -> list[str]:
         puzzle = self.level.spec.puzzle
-        return hint_tiers(puzzle.hints if puzzle else [], self.result.traces)
+        return hint_tiers(puzzle.hints if puzzle else [], self.result.traces,
+                          level=self.level, original=self.original)
+
+    def explanation(self, index: int) -> Explanation | None:
+        """What to tell the player about flow ``index`` now (computed once per state)."""
+        if self._explained[0] is not self.result:
+            self._explained = (self.result, {})
+        cache = self._explained[1]
+        if index not in cache:
+            traces = self.result.traces
+            cache[index] = (explain(self.level, traces[index], original=self.original)
+                            if 0 <= index < len(traces) else None)
+        return cache[index]
 
     def shown_hints(self) -> list[str]:
         return self.available_hints()[: self.hints_used]
@@ -176,19 +246,32 @@ class Session:
     # ------------------------------------------------------------- score
     @property
     def par(self) -> int | None:
+        """The level's par, else what its solution costs (counted like the player's edits)."""
         puzzle = self.start.spec.puzzle
         if puzzle is None:
             return None
-        return puzzle.par if puzzle.par is not None else (len(puzzle.solution) or None)
+        if puzzle.par is not None:
+            return puzzle.par
+        if self._par is None and puzzle.solution:
+            try:
+                self._par = edits_cost(self.start, puzzle.solution)
+            except EditError:
+                return None
+        return self._par
 
     def elapsed(self) -> float:
         end = self.solved_at if self.solved_at is not None else self.clock()
         return max(0.0, end - self.started_at)
 
     def score(self) -> Score:
-        edits = len(self._undo)
+        edits = self.edit_count
+        # Only a solved state is compared with the solution; the result is cached per
+        # state in game.blast, so the refresh calling this every time costs nothing.
+        blast = level_blast_radius(self.start, self.level) if self.solved else None
+        findings = blast.findings if blast is not None else ()
         return Score(edits, self.par, self.hints_used, self.elapsed(),
-                     stars_for(edits, self.par, self.hints_used, self.solved))
+                     stars_for(edits, self.par, self.hints_used, self.solved,
+                               over_permissive=bool(findings)), findings)
 
     def kubectl(self) -> list[str]:
         """The player's edits as the commands that make the same change on a real cluster."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
 from k8snet_tui.engine.evaluate import CheckResult, evaluate_level
 from k8snet_tui.engine.trace import Trace
+from k8snet_tui.game.cost import edits_cost
 from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref
 from k8snet_tui.game.locks import original_refs, refusal
 from k8snet_tui.game.packs import Pack, is_pack, load_pack, unlisted_level_files
@@ -31,7 +31,7 @@ EXIT_INVALID = 2
 CHECK_SCHEMA = "schema and world"
 CHECK_START = "start state fails at least one flow"
 CHECK_SOLUTION = "the puzzle's solution passes every flow"
-CHECK_PAR = "par is reachable"
+CHECK_PAR = "par matches the solution"
 
 
 @dataclass(frozen=True)
@@ -146,15 +146,26 @@ def _solution_check(loaded: LoadedLevel) -> Check:
 
 
 def _par_check(loaded: LoadedLevel) -> Check | None:
+    """Par is the edit count of the known solution, counted as the score counts edits.
+
+    A field-level edit counts each field it changes (``game.cost``), so a
+    solution step that rewrites a selector's key is two edits, and par must
+    say so: a par below the count would deny the author's own fix its third
+    star, one above it would hand out stars for a longer fix.
+    """
     puzzle = loaded.spec.puzzle
     assert puzzle is not None
     if puzzle.par is None or not puzzle.solution:
         return None
-    n = len(puzzle.solution)
-    if puzzle.par > n:
-        return Check(CHECK_PAR, False, f"par {puzzle.par} is more than the {n} edits of the "
-                     "known solution: lower par to at most that")
-    return Check(CHECK_PAR, True, f"par {puzzle.par} ≤ {n} solution edits")
+    try:
+        n = edits_cost(loaded, puzzle.solution)
+    except EditError:
+        return None  # the solution check reports the step that does not apply
+    counted = f"the known solution changes {n} field{'s' if n != 1 else ''}"
+    if puzzle.par != n:
+        return Check(CHECK_PAR, False, f"par {puzzle.par}, but {counted} (each field a "
+                     f"solution step changes counts one edit): set par to {n}")
+    return Check(CHECK_PAR, True, f"par {puzzle.par} = {counted}")
 
 
 def _lock_warnings(loaded: LoadedLevel) -> list[Problem]:
@@ -207,10 +218,6 @@ def _lint(loaded: LoadedLevel) -> list[Problem]:
     return out
 
 
-MAX_PAR_SEARCH = 8
-"""Solutions longer than this are not searched for shorter subsets (2^n evaluations)."""
-
-
 def _solved_by(level: LoadedLevel, edits: Sequence[AnyEdit]) -> LoadedLevel | None:
     try:
         after = apply_edits(level, edits, enforce_locks=False)
@@ -223,11 +230,15 @@ def _touched_refs(traces: Sequence[Trace], owners: dict[str, str]) -> set[str]:
     """Objects on the flows' paths; a workload's pod also puts the workload on the path."""
     refs = {hop.ref for t in traces for path in (t.paths or ()) for hop in path.hops if hop.ref}
     refs |= {hop.ref for t in traces for hop in t.hops if hop.ref}
+    # Every policy that isolated a pod on the way took part, also one whose rules
+    # were not the ones that decided (a default deny beside an allow).
+    refs |= {ref for t in traces for path in (t.paths or ()) for fact in path.policy_facts
+             for ref in fact.consulted}
     return refs | {owners[r] for r in refs if r in owners}
 
 
 def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
-    """Lints that need the engine: unused objects, inert flows, a par nobody can reach."""
+    """Lints that need the engine: unused objects and inert flows."""
     spec = loaded.spec
     puzzle = spec.puzzle
     assert puzzle is not None
@@ -259,14 +270,6 @@ def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
                 out.append(Problem(f'flow "{before.name}" passes at the start and no editable '
                                    "object lies on its path, so nothing the player does can "
                                    "change it", ("flows", f_i), "warning", code="lint-inert"))
-    par = puzzle.par
-    n = len(puzzle.solution)
-    if par is not None and solved is not None and par < n and n <= MAX_PAR_SEARCH and not any(
-            _solved_by(loaded, subset) is not None for subset in combinations(puzzle.solution,
-                                                                              par)):
-        out.append(Problem(f"par {par} looks smaller than possible: no {par} of the solution's "
-                           f"{n} edits solve the level on their own", ("puzzle", "par"),
-                           "warning", code="lint-par"))
     return out
 
 

@@ -31,15 +31,22 @@ from textual.widgets import Input, OptionList, TabbedContent, Tabs, TextArea, Tr
 from k8snet_tui.app.app import K8snetApp
 from k8snet_tui.app.messages import EditRequested
 from k8snet_tui.app.screens.briefing import BriefingScreen
+from k8snet_tui.app.screens.choose import ChooseScreen
 from k8snet_tui.app.screens.level import LevelScreen
 from k8snet_tui.app.screens.level_select import LevelNode, LevelSelectScreen, LevelTree
 from k8snet_tui.app.screens.prompt import PromptScreen
 from k8snet_tui.app.widgets.flow_list import FlowList
 from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.app.widgets.object_tree import ObjectTree
+from k8snet_tui.game.actions import QuickAction
+from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref, find_object
+from k8snet_tui.game.inputs import InputError, dump_yaml, format_labels
+from k8snet_tui.game.paths import get_path
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.game.session import Session
-from k8snet_tui.model.edits import AnyEdit
+from k8snet_tui.model.edits import AddRouteEdit, AnyEdit, CreateEdit
+from k8snet_tui.model.load import LoadedLevel
+from k8snet_tui.model.resources import NAMESPACED_KINDS
 
 W = TypeVar("W", bound=Widget)
 S = TypeVar("S", bound=Screen[Any])
@@ -281,6 +288,7 @@ class Player:
         inspector = self.level.query_one(Inspector)
         ids = [a.id for a in inspector.actions]
         assert action_id in ids, f"{action_id} not among {ids}"
+        await self.inspector_tab("inspector-actions-tab")
         options = await self.focus(lambda w: w.id == "inspector-actions", "the quick actions")
         assert isinstance(options, OptionList)
         await self.press("home", *["down"] * ids.index(action_id))
@@ -320,15 +328,22 @@ class Player:
         area = self.level.query_one("#inspector-yaml", TextArea)
         if self.app.focused is area and tabs.active == "inspector-yaml-tab":
             return area
+        await self.inspector_tab("inspector-yaml-tab")
+        await self.focus(lambda w: w is area, "the YAML editor")
+        return area
+
+    async def inspector_tab(self, tab: str) -> None:
+        """Show one of the inspector's tabs (Actions, YAML) with ← → on its tab bar."""
+        tabs = self.level.query_one("#inspector-tabs", TabbedContent)
+        if tabs.active == tab:
+            return
         await self.focus(lambda w: isinstance(w, Tabs)
                          and any(a is tabs for a in w.ancestors), "the inspector's tabs")
         for _ in range(3):
-            if tabs.active == "inspector-yaml-tab":
+            if tabs.active == tab:
                 break
             await self.press("right")
-        assert tabs.active == "inspector-yaml-tab"
-        await self.focus(lambda w: w is area, "the YAML editor")
-        return area
+        assert tabs.active == tab
 
     async def replace_yaml(self, text: str, *, apply: bool = True) -> None:
         """Select all the YAML (f7), type ``text`` over it and apply it (ctrl+s)."""
@@ -375,6 +390,68 @@ class Player:
         assert found.highlighted == index
         await self.press("enter")
 
+    # ------------------------------------------------------ any edit, by keys
+    async def new_object(self, accept: Callable[[QuickAction], bool], what: str) -> TextArea:
+        """``a``, pick the first "new object" option ``accept`` likes (↓ + enter), and land
+        in the YAML editor on its starting manifest."""
+        level = self.level
+        await self.press("a")
+        chooser = self.screen_as(ChooseScreen)
+        choices = level.new_object_choices()
+        assert chooser.options == [label for label, _ in choices]
+        index = next((i for i, (_, action) in enumerate(choices) if accept(action)), None)
+        assert index is not None, f"no new-object option for {what} among {chooser.options}"
+        await self.press(*["down"] * index, "enter")
+        inspector = self.level.query_one(Inspector)
+        assert inspector.draft is not None
+        assert (inspector.draft.id, inspector.draft.label) == (choices[index][1].id,
+                                                               choices[index][1].label)
+        area = self.level.query_one("#inspector-yaml", TextArea)
+        assert self.app.focused is area
+        return area
+
+    async def create(self, manifest: Mapping[str, Any]) -> None:
+        """Create ``manifest``: new object of its kind in its namespace, type it, ctrl+s."""
+        kind = str(manifest["kind"])
+        ns = str((manifest.get("metadata") or {}).get("namespace") or "default")
+        variant = _variant(manifest)
+
+        def accept(action: QuickAction) -> bool:
+            return action.id == f"new-{kind.lower()}{variant}" and (
+                kind not in NAMESPACED_KINDS or action.label.endswith(f"— in {ns}…"))
+
+        await self.new_object(accept, f"{kind} in {ns}")
+        await self.press("f7")
+        text = dump_yaml(manifest)
+        await self.type_text(text)
+        assert self.level.query_one("#inspector-yaml", TextArea).text == text
+        await self.press("ctrl+s")
+
+    async def perform(self, step: AnyEdit) -> str:
+        """Make ``step`` the way a player would: a quick action when one makes exactly this
+        change (typing the value into its prompt), else the YAML editor. Returns which."""
+        session = self.session
+        before = session.level
+        want = apply_edit(before, step, enforce_locks=False)
+        if isinstance(step, CreateEdit):
+            await self.create(step.manifest)
+            return "new object"
+        inspector = await self.choose_object(canonical_ref(step.ref))
+        for action in inspector.actions:
+            value = _value_for(action, before, want, step)
+            if value is None:
+                continue
+            try:
+                if apply_edits(before, action.edits(value)).spec != want.spec:
+                    continue
+            except (InputError, EditError):
+                continue
+            await self.quick_action(action.id, value if action.prompt is not None else None)
+            return f"quick action {action.kind}"
+        after = find_object(want, step.ref).data()
+        await self.replace_yaml(dump_yaml(after))
+        return "YAML editor"
+
     # --------------------------------------------------------------- reading
     def flow_lines(self) -> list[str]:
         """The flow checklist as the player reads it, one string per flow."""
@@ -386,3 +463,37 @@ class Player:
             lines.append(" ".join(console.export_text().split()))
         return lines
 
+
+def _variant(manifest: Mapping[str, Any]) -> str:
+    """Which "new object" flavour a manifest is: a Service may be ExternalName or headless."""
+    spec = manifest.get("spec") or {}
+    if manifest.get("kind") != "Service" or not isinstance(spec, dict):
+        return ""
+    if spec.get("type") == "ExternalName":
+        return "-external-name"
+    return "-headless" if spec.get("clusterIP") == "None" else ""
+
+
+def _typed(value: Any) -> str:
+    """What a player types into a prompt to enter ``value`` (the prompts' parsing, inverted)."""
+    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"number", "name"}:
+        return str(next(iter(value.values())))
+    if isinstance(value, dict):
+        return format_labels(value)
+    return str(value)
+
+
+def _value_for(action: QuickAction, before: LoadedLevel, want: LoadedLevel,
+               step: AnyEdit) -> str | None:
+    """The text to give ``action`` so it might make ``step``, or None if it cannot."""
+    if action.draft is not None:
+        return None
+    if action.prompt is None:
+        return ""
+    if isinstance(step, AddRouteEdit):
+        return f"{step.to} via {step.via}" if action.kind == "route-add" else None
+    if action.field is None or isinstance(step, CreateEdit):
+        return None
+    missing = object()
+    current = get_path(find_object(want, step.ref).data(), action.field, missing)
+    return None if current is missing else _typed(current)

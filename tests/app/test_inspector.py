@@ -22,16 +22,12 @@ from textual.widgets import Button, Input, OptionList, Static, TabbedContent, Te
 
 from k8snet_tui.app.messages import EditRequested
 from k8snet_tui.app.screens.prompt import PromptScreen
-from k8snet_tui.app.widgets.inspector import (
-    NO_SELECTION,
-    Inspector,
-    dump_yaml,
-    parse_manifest,
-    summarize,
-)
-from k8snet_tui.app.widgets.quick_actions import InputError
+from k8snet_tui.app.widgets.inspector import NO_SELECTION, Inspector
 from k8snet_tui.game.edits import EditError, find_object
+from k8snet_tui.game.inputs import InputError, dump_yaml, parse_manifest
 from k8snet_tui.game.session import Session
+from k8snet_tui.game.summary import summarize
+from k8snet_tui.game.view import StateView
 from k8snet_tui.model.edits import AnyEdit, RemoveRouteEdit, ReplaceEdit, SetEdit
 from k8snet_tui.model.load import LoadedLevel, load_level_text
 
@@ -118,8 +114,7 @@ class InspectorApp(App[None]):
     def push_state(self) -> None:
         s = self.session
         editable = s.editable(self.ref) if self.ref else None
-        self.query_one(Inspector).show(s.level, self.ref, editable, ["NetworkPolicy"],
-                                       ["NetworkPolicy"])
+        self.query_one(Inspector).show(s.view, self.ref, editable, s.original)
 
     def on_edit_requested(self, message: EditRequested) -> None:
         self.edits.append(message.edit)
@@ -422,19 +417,19 @@ async def test_inspector_fits_an_80_by_24_screen() -> None:
 
 
 def test_summary_speaks_in_words_about_addresses_and_selection() -> None:
-    lines = summarize(level(), "service/shop/api")
+    lines = summarize(StateView(level()), "service/shop/api")
     assert "type: ClusterIP" in lines
     assert any(line.startswith("ClusterIP: 10.96.0.") for line in lines)
     assert "selector: app=web" in lines
     assert "pods with these labels: 1" in lines
     assert "  http: 80/TCP → targetPort 8080" in lines
-    node = summarize(level(), "node/node-b")
+    node = summarize(StateView(level()), "node/node-b")
     assert "public: no (private)" in node
     assert "routes (the default: no routes of its own):" in node
 
 
 def test_a_workload_pod_is_summarised_from_the_world_and_points_at_its_owner() -> None:
-    lines = summarize(level(), "pod/shop/web-0")
+    lines = summarize(StateView(level()), "pod/shop/web-0")
     assert any("deployment/shop/web" in line for line in lines)
 
 

@@ -21,8 +21,14 @@ from textual.widgets import Static
 from k8snet_tui.app.screens.briefing import BriefingScreen
 from k8snet_tui.app.screens.debrief import DebriefScreen
 from k8snet_tui.app.screens.level import LevelScreen
-from k8snet_tui.app.screens.level_select import LevelNode, LevelSelectScreen, LevelTree
+from k8snet_tui.app.screens.level_select import (
+    LevelNode,
+    LevelSelectScreen,
+    LevelTree,
+    UnlockScreen,
+)
 from k8snet_tui.app.screens.load_error import LoadErrorScreen
+from k8snet_tui.app.widgets.flow_list import CHANGED_MARK
 from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.engine.trace import Reason
 from k8snet_tui.model.edits import ReplaceEdit, SetEdit
@@ -195,39 +201,48 @@ async def test_undo_redo_and_reset_keys_change_the_session_and_the_flow_list(
         broken = p.flow_lines()
         assert broken[0].startswith("✗ FAIL the exporter reads nginx's status over localhost")
         assert Reason.PORT_CONFLICT.value in broken[0]
+        assert not any(CHANGED_MARK in line for line in broken)
+
+        def unmarked() -> list[str]:
+            """The flow lines without the "changed by the last edit" marks."""
+            return [line.replace(f" {CHANGED_MARK}", "") for line in p.flow_lines()]
 
         # 9000 ends the port conflict but Prometheus still scrapes 9113: not solved.
         await p.choose_object("deployment/shop/web")
         await p.quick_action("container-port-1-0", "9000")
         assert len(session.edits) == 1
         assert not session.solved
-        one_edit = p.flow_lines()
+        one_edit = unmarked()
         assert one_edit[0].startswith("✓ ok the exporter reads nginx's status")
         assert one_edit[1].startswith("✗ FAIL Prometheus scrapes the exporter")
+        assert p.flow_lines()[0].endswith(CHANGED_MARK)  # the flow this edit fixed
         assert "1 edit (par 1)" in text_of(level, "#status")
+        assert "Last edit: fixed: the exporter reads nginx's status" in text_of(level, "#status")
 
         await p.press("z")
         assert session.edits == []
         assert session.can_redo
-        assert p.flow_lines() == broken
+        assert unmarked() == broken
+        assert p.flow_lines()[0].endswith(CHANGED_MARK)  # undo broke it again
         assert "0 edits" in text_of(level, "#status")
+        assert "Last edit: broke: the exporter" in text_of(level, "#status")
 
         await p.press("y")
         assert len(session.edits) == 1
         assert not session.can_redo
-        assert p.flow_lines() == one_edit
+        assert unmarked() == one_edit
 
         await p.press("R")
         assert session.edits == []
         assert not session.can_redo
-        assert p.flow_lines() == broken
+        assert unmarked() == broken
         assert isinstance(app.screen, LevelScreen)
 
         # A reset is undoable: z brings back the edit it threw away.
         assert session.can_undo
         await p.press("z")
         assert len(session.edits) == 1
-        assert p.flow_lines() == one_edit
+        assert unmarked() == one_edit
 
 
 # ----------------------------------------------------------------------- hints
@@ -290,7 +305,7 @@ async def test_edits_in_progress_are_saved_and_resumed_by_a_new_app(
         assert record["in_progress"] == [first_edit.model_dump(mode="json")]
         assert record["hints_in_progress"] == 1
 
-        await p.press("escape")
+        await p.press("q")
         select = p.screen_as(LevelSelectScreen)
         tree = select.query_one(LevelTree)
         assert tree.cursor_node is not None
@@ -410,9 +425,9 @@ async def test_a_corrupt_save_is_kept_aside_and_never_overwritten(
 
 
 @sync
-async def test_a_locked_level_cannot_be_opened(new_app: AppFactory, data_dir: Path) -> None:
+async def test_a_locked_level_opens_only_when_the_player_confirms(new_app: AppFactory,
+                                                                  data_dir: Path) -> None:
     app = new_app()
-    notes = record_notifications(app)
     async with app.run_test(size=SIZE) as pilot:
         p = Player(pilot)
         await p.settle()
@@ -420,9 +435,10 @@ async def test_a_locked_level_cannot_be_opened(new_app: AppFactory, data_dir: Pa
         details = text_of(app.screen, "#details")
         assert "🔒 Locked: solve “Two containers, one port” first" in details
         await p.press("enter")
+        p.screen_as(UnlockScreen)
+        await p.press("escape")
         p.screen_as(LevelSelectScreen)
         assert [type(s) for s in app.screen_stack[1:]] == [LevelSelectScreen]
-        assert any(n.severity == "warning" and "🔒" in n.title for n in notes)
     assert not (data_dir / "progress.json").exists()  # nothing was opened, nothing saved
 
 

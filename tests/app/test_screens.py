@@ -45,6 +45,7 @@ from k8snet_tui.app.screens.level_select import (
     LevelSelectScreen,
     LevelTree,
     PackNode,
+    UnlockScreen,
     difficulty_dots,
     format_seconds,
     level_label,
@@ -250,15 +251,19 @@ def test_enter_on_an_open_level_posts_level_chosen(campaign: Catalog,
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_locked_level_cannot_be_opened_and_the_panel_says_why(ordered: Catalog,
-                                                             size: tuple[int, int]) -> None:
+def test_locked_level_asks_before_opening_and_the_panel_says_why(ordered: Catalog,
+                                                                size: tuple[int, int]) -> None:
     async def drive(app: Harness, pilot: Pilot[None]) -> None:
         data = _cursor_data(app)
         assert isinstance(data, LevelNode)
         assert data.level.key == "inorder/b"
+        assert "Locked: solve “Alpha” first" in _details(app)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Locked: solve “Alpha” first" in _details(app)
+        assert isinstance(app.screen, UnlockScreen)
+        assert "solve “Alpha” first" in app.screen.question
+        await pilot.press("escape")  # cancel: nothing is opened
+        await pilot.pause()
         assert isinstance(app.screen, LevelSelectScreen)
 
     app = run(lambda: LevelSelectScreen(ordered, SaveFile(), "inorder/b"), drive, size)

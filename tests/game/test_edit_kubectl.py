@@ -126,13 +126,18 @@ def test_create_applies_the_manifest_with_its_namespace(sample: LoadedLevel) -> 
     assert manifest["metadata"] == {"name": "x", "namespace": "default"}
 
 
-def test_replace_sends_the_whole_object(sample: LoadedLevel) -> None:
+def test_a_yaml_edit_is_exported_as_a_patch_of_the_fields_it_changed(
+        sample: LoadedLevel) -> None:
     new = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db", "namespace": "shop"},
-           "spec": {"ports": [{"port": 5432}]}}
-    first, manifest = _heredoc(edit_as_kubectl(sample, ReplaceEdit(ref="service/shop/db",
-                                                                   manifest=new)))
-    assert first == "kubectl replace -f - <<'EOF'"
-    assert manifest == new
+           "spec": {"type": "NodePort", "selector": {"app": "database"},
+                    "ports": [{"port": 5432}], "externalTrafficPolicy": "Local"}}
+    command = edit_as_kubectl(sample, ReplaceEdit(ref="service/shop/db", manifest=new))
+    head, _, body = command.partition(" -p ")
+    assert head == "kubectl patch service db -n shop --type=json"
+    assert json.loads(shlex.split(body)[0]) == [
+        {"op": "replace", "path": "/spec/selector/app", "value": "database"},
+        {"op": "add", "path": "/spec/externalTrafficPolicy", "value": "Local"},
+    ]
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from k8snet_tui.game.progress import (
     SaveFile,
     data_dir,
     record_solved,
+    unlock_level,
 )
 from k8snet_tui.model.edits import SetEdit
 
@@ -92,3 +93,20 @@ def test_the_data_directory_can_be_overridden(monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
     assert data_dir() == tmp_path
+
+
+def test_a_save_from_before_the_unlock_settings_loads_with_them_off(tmp_path: Path) -> None:
+    store = ProgressStore(tmp_path)
+    store.path.write_text('{"version": 1, "levels": {"campaign/port-conflict": '
+                          '{"solved": true, "best_stars": 3}}, "theme": "nord"}',
+                          encoding="utf-8")
+    result = store.load()
+    assert result.message is None
+    assert result.save.unlock_all is False
+    assert result.save.levels["campaign/port-conflict"].unlocked is False
+    unlock_level(result.save, "campaign/sidecar-port")
+    result.save.unlock_all = True
+    store.save(result.save)
+    again = store.load().save
+    assert again.unlock_all
+    assert again.levels["campaign/sidecar-port"].unlocked

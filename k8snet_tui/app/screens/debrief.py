@@ -23,6 +23,7 @@ from textual.widgets import Button, Footer, Markdown, Static
 
 from k8snet_tui.app.screens.level_select import format_seconds, plural, stars
 from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
+from k8snet_tui.game.blast import Finding
 from k8snet_tui.game.session import Score
 
 DebriefChoice = Literal["next", "select", "replay"]
@@ -37,6 +38,9 @@ def score_line(score: Score) -> str:
 
 def score_verdict(score: Score) -> str:
     """One sentence on how to earn the missing stars, so a replay has a goal."""
+    if score.over_permissive:
+        return ("Your fix opens more than the level needs (listed below): −1 star. Replay "
+                "with a narrower fix to win it back.")
     if score.stars >= 3:
         return "Perfect: at or under par, without hints."
     if score.par is not None and score.edits > score.par:
@@ -44,6 +48,20 @@ def score_verdict(score: Score) -> str:
     if score.hints:
         return "Solve it without hints for all three stars."
     return "Replay for a better score."
+
+
+def blast_text(findings: Sequence[Finding]) -> Text:
+    """The over-permissive findings as plain text (no Markdown: names stay literal)."""
+    n = len(findings)
+    text = Text()
+    text.append(f"Wider than needed — costs 1 star ({n} finding{'s' * (n != 1)})",
+                style="bold")
+    text.append("\nCompared with the level's own solution, your fix also lets this "
+                "through:")
+    for finding in findings:
+        text.append("\n• ")
+        text.append(finding.describe())
+    return text
 
 
 def code_fence(code: str, language: str = "sh") -> str:
@@ -101,6 +119,8 @@ class DebriefScreen(Screen[DebriefChoice]):
             yield Static(Text(score_line(self.score), style="bold"), id="score")
             yield Static(score_verdict(self.score), id="verdict")
         with VerticalScroll(id="body"):
+            if self.score.over_permissive:
+                yield Static(blast_text(self.score.over_permissive), id="blast")
             yield Markdown(self.debrief_md.strip() or "_This level has no debrief._",
                            id="lesson")
             yield Markdown(changes_markdown(self.kubectl, self.edits), id="changes")

@@ -22,12 +22,19 @@ from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.app.widgets.trace_view import TraceView
 from k8snet_tui.engine.trace import Trace
+from k8snet_tui.game.actions import QuickAction, new_object_actions
 from k8snet_tui.game.catalog import LevelEntry, PackEntry
-from k8snet_tui.game.edits import EditError, describe_edit
+from k8snet_tui.game.edits import EditError, describe_edit, manifest_ref
 from k8snet_tui.game.session import Session
+from k8snet_tui.model.edits import CreateEdit
 
 if TYPE_CHECKING:
     from k8snet_tui.app.app import K8snetApp
+
+
+_CATEGORY_KINDS = {"Services": "service", "NetworkPolicies": "networkpolicy",
+                   "Ingresses": "ingress", "Pods": "pod", "Workloads": "deployment"}
+"""Object-tree headings → the kind "new object" offers first when the cursor is on one."""
 
 
 class LevelScreen(Screen[None]):
@@ -42,8 +49,12 @@ class LevelScreen(Screen[None]):
         Binding("n", "next_failing", "Next ✗"),
         Binding("e", "edit_blamed", "Culprit"),
         Binding("Y", "edit_yaml", "YAML", show=False),
+        Binding("a", "new_object", "New object"),
         Binding("b", "briefing", "Briefing", show=False),
-        Binding("escape", "back", "Levels"),
+        Binding("q", "back", "Levels"),
+        # Esc closes what is open (a toast here; dialogs close themselves) and never
+        # leaves the level: players press it to dismiss things, several times in a row.
+        Binding("escape", "close", "Close", show=False),
         Binding("1", "tab('map')", "Map", show=False),
         Binding("2", "tab('trace')", "Trace", show=False),
         Binding("3", "tab('edit')", "Edit", show=False),
@@ -59,6 +70,8 @@ class LevelScreen(Screen[None]):
         ("Edit the object to blame", "edit_blamed",
          "Open the editor on the object the selected flow's trace points at"),
         ("Edit as YAML", "edit_yaml", "Open the YAML editor on the selected object"),
+        ("New object", "new_object",
+         "Create an object this level lets you add, from a commented starting manifest"),
         ("Back to level select", "back", "Leave the level (your edits are saved)"),
     ]
 
@@ -104,8 +117,10 @@ class LevelScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"{self.pack.title} · {self.entry.title}"
-        self.sub_title = self.entry.chapter
+        # A single level file is a pack of its own, titled like the level: say it once.
+        self.title = (self.entry.title if self.pack.title == self.entry.title
+                      else f"{self.pack.title} · {self.entry.title}")
+        self.sub_title = self.entry.chapter_title
         self.refresh_state()
         if self.game.watch_files:
             self._stamp = self._source_stamp()
@@ -175,15 +190,18 @@ class LevelScreen(Screen[None]):
         score = s.score()
         par = f" (par {score.par})" if score.par is not None else ""
         state = "SOLVED ✓" if s.solved else f"{ok}/{len(traces)} flows right"
-        return (f"{state}\n{score.edits} edit{'s' * (score.edits != 1)}{par} · "
+        text = (f"{state}\n{score.edits} edit{'s' * (score.edits != 1)}{par} · "
                 f"{score.hints} hint{'s' * (score.hints != 1)}")
+        if s.last_change.changed:
+            text += f"\nLast edit: {s.last_change.describe()}"
+        return text
 
     def refresh_state(self) -> None:
         """Push the session's state down: the left column and the visible tab now, the
         hidden tabs when they are next shown (so an edit only re-renders what is seen)."""
         s = self.session
         self.query_one("#status", Static).update(self.status_text())
-        self.query_one(FlowList).show(s.result.traces, self.selected_flow)
+        self.query_one(FlowList).show(s.result.traces, self.selected_flow, s.last_change.changed)
         self.query_one(ObjectTree).show(s.level, s.editable)
         self._stale = {"map", "trace", "edit", "brief"}
         self._refresh_tab(self.query_one(TabbedContent).active)
@@ -194,9 +212,9 @@ class LevelScreen(Screen[None]):
         self._stale.discard(tab)
         s = self.session
         if tab == "trace":
-            self.query_one(TraceView).show(self.trace)
+            self.query_one(TraceView).show(self.trace, s.explanation(self.selected_flow))
         elif tab == "map":
-            self.query_one(ClusterMap).show(s.level.world, self.trace)
+            self.query_one(ClusterMap).show(s.level.world, self.trace, s.view)
         elif tab == "edit":
             self._show_inspector()
         elif tab == "brief":
@@ -211,11 +229,8 @@ class LevelScreen(Screen[None]):
     def _show_inspector(self) -> None:
         self._stale.discard("edit")
         s = self.session
-        puzzle = s.level.spec.puzzle
-        create = list(puzzle.create) if puzzle else ["*"]
-        delete = list(puzzle.delete) if puzzle else ["*"]
         editable = s.editable(self.selected_ref) if self.selected_ref else None
-        self.query_one(Inspector).show(s.level, self.selected_ref, editable, create, delete)
+        self.query_one(Inspector).show(s.view, self.selected_ref, editable, s.original)
 
     # ------------------------------------------------------------ messages
     def on_flow_chosen(self, message: FlowChosen) -> None:
@@ -224,7 +239,8 @@ class LevelScreen(Screen[None]):
 
     def choose_flow(self, index: int, *, switch: bool = True) -> None:
         self.selected_flow = index
-        self.query_one(FlowList).show(self.session.result.traces, index)
+        self.query_one(FlowList).show(self.session.result.traces, index,
+                                      self.session.last_change.changed)
         self._stale |= {"map", "trace"}
         self._refresh_tab(self.query_one(TabbedContent).active)
         if switch:
@@ -242,14 +258,19 @@ class LevelScreen(Screen[None]):
 
     def apply_edit(self, message: EditRequested) -> None:
         try:
-            self.session.apply(message.edit)
+            self.session.apply_group(message.edits)
         except EditError as exc:
             self.last_error = exc.reason
             self.query_one(Inspector).show_error(exc.reason)
             self.notify(exc.reason, title="Edit refused", severity="error")
             return
         self.last_error = None
-        self.notify(describe_edit(message.edit), title="Applied")
+        created = [e for e in message.edits if isinstance(e, CreateEdit)]
+        if created:
+            # A new (or renamed) object is what the player wants to look at next.
+            self.selected_ref = manifest_ref(created[-1].manifest)
+        what = "; ".join(describe_edit(e) for e in message.edits)
+        self.notify(f"{what}\n{self.session.last_change.describe()}", title="Applied")
         self._after_change()
 
     def _after_change(self) -> None:
@@ -284,13 +305,81 @@ class LevelScreen(Screen[None]):
         if self.session.undo() is None:
             self.notify("Nothing to undo.")
             return
+        self.notify(f"Undone. {self.session.last_change.describe()}")
         self._after_change()
 
     def action_redo(self) -> None:
         if self.session.redo() is None:
             self.notify("Nothing to redo.")
             return
+        self.notify(f"Redone. {self.session.last_change.describe()}")
         self._after_change()
+
+    def action_close(self) -> None:
+        """Esc: close the toasts; leaving the level is q (or the palette), on purpose."""
+        self.app.clear_notifications()
+
+    def new_object_choices(self) -> list[tuple[str, QuickAction]]:
+        """Every "new object" draft the level allows, the namespace in view first.
+
+        The namespace in view is the selected object's, or the one under the object
+        tree's cursor (a namespace line or one of its kind headings, whose kind then
+        comes first).
+        """
+        s = self.session
+        here, kind = self._context_namespace()
+        used = {p.namespace for p in s.level.world.pods} | {
+            svc.namespace for svc in s.level.world.services}
+        # The namespace in view, then those the level's pods and Services live in.
+        namespaces = sorted(s.level.world.namespaces,
+                            key=lambda ns: (ns != here, ns not in used, ns))
+        out: list[tuple[str, QuickAction]] = []
+        seen: set[str] = set()
+        for ns in namespaces:
+            for action in new_object_actions(s.level, ns, original=s.original):
+                if action.id in seen and "— in " not in action.label:
+                    continue  # a cluster-wide kind is offered once
+                seen.add(action.id)
+                out.append((action.label, action))
+        if kind is not None:
+            out.sort(key=lambda item: not item[1].id.startswith(f"new-{kind}"))
+        return out
+
+    def _context_namespace(self) -> tuple[str | None, str | None]:
+        tree = self.query_one(ObjectTree)
+        key = tree.key_of(tree.cursor_node) if tree.cursor_node is not None else None
+        if self.focused is tree and key is not None and key.startswith("ns/"):
+            parts = key.split("/")
+            kind = _CATEGORY_KINDS.get(parts[2]) if len(parts) > 2 else None
+            return parts[1], kind
+        ref = self.selected_ref
+        if ref is not None and ref.count("/") == 2:
+            return ref.split("/")[1], None
+        if ref is not None and ref.startswith("namespace/"):
+            return ref.split("/", 1)[1], None
+        return None, None
+
+    def start_new_object(self, action: QuickAction) -> None:
+        """Open the Edit tab's YAML editor on ``action``'s starting manifest."""
+        self.switch_tab("edit")
+        self.query_one(Inspector).start_draft(action)
+
+    def action_new_object(self) -> None:
+        from k8snet_tui.app.screens.choose import ChooseScreen
+
+        choices = self.new_object_choices()
+        if not choices:
+            self.notify("This level does not let you create objects: repair the ones it has.")
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.start_new_object(choices[index][1])
+
+        self.app.push_screen(ChooseScreen(
+            "Create which object?", [label for label, _ in choices],
+            help="The YAML editor opens on a commented starting manifest; ctrl+s creates "
+                 "it. Creating counts as one edit."), chosen)
 
     def action_reset(self) -> None:
         self.session.reset()
@@ -318,10 +407,15 @@ class LevelScreen(Screen[None]):
         self.notify("Every flow is right.")
 
     def culprit(self) -> str | None:
-        """The object the selected flow's trace blames, else the one at its failing hop."""
+        """The object to open for the selected flow: the one the game's explanation names
+        (for a flow that gets through when it must not, the one that should stop it), else
+        the one the trace blames, else the one at its failing hop."""
         trace = self.trace
         if trace is None:
             return None
+        explanation = self.session.explanation(self.selected_flow)
+        if explanation is not None and explanation.ref is not None:
+            return explanation.ref
         if trace.blame is not None:
             return trace.blame.ref
         hop = trace.failing_hop

@@ -4,22 +4,31 @@ It reads only the catalog (level headers) and the save, never a level itself,
 so it appears at once however large the packs are; the app loads a level only
 after this screen posts ``LevelChosen``. Every state is spelled out in words
 and symbols ("✓ solved", "🔒 locked", "★★☆") so nothing depends on colour.
+
+Locks guide, they do not wall anyone in (as in Learn Git Branching): enter on
+a locked level asks whether to open it anyway or to open every level — a
+setting kept in the save file, switched back in the palette ("Play levels in
+order"). The app owns the save, so this screen only posts
+what the player chose (``OpenLockedLevel``, ``UnlockAllLevels``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from functools import partial
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from k8snet_tui.app.messages import LevelChosen
@@ -48,6 +57,22 @@ class LevelNode:
 NodeData = PackNode | ChapterNode | LevelNode
 
 STATUS_WIDTH = 10  # cells: "🔒 locked" is the widest status (the emoji takes two)
+HEADER_CHROME = 18  # cells of the header that are not its title (icon 8, clock space 10)
+
+
+@dataclass
+class OpenLockedLevel(Message):
+    """The player confirmed opening a locked level anyway; it stays open from now on."""
+
+    pack_id: str
+    level_index: int
+
+
+@dataclass
+class UnlockAllLevels(Message):
+    """The player switched the "every level is open" setting on (or back off)."""
+
+    unlock: bool
 
 
 # ----------------------------------------------------------------- text
@@ -91,15 +116,50 @@ def level_status(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> str:
 
 
 def lock_reason(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> str | None:
-    """Why a level cannot be opened yet, or None when it can."""
-    if pack.unlocked(entry, save):
+    """Why a level is locked, or None when it is open."""
+    before = pack.blocker(entry, save)
+    if before is None:
         return None
-    before = pack.levels[entry.index - 1]
     return f"Locked: solve “{before.title}” first — levels of this pack open in order."
+
+
+def unlock_question(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> str:
+    """What the open-anyway dialog asks."""
+    before = pack.blocker(entry, save)
+    first = f" (solve “{before.title}” first)" if before is not None else ""
+    return f"“{entry.title}” is locked{first}. Open it anyway?"
 
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
+
+
+def fit_words(text: Text, width: int) -> Text:
+    """``text`` cut to ``width`` cells after a whole word, ending in "…" when anything was
+    cut (a word longer than half the room is cut inside, rather than leave it empty)."""
+    if text.cell_len <= width:
+        return text
+    if width <= 1:
+        return Text("…"[:width])
+    plain = text.plain
+    end, used = 0, 0
+    for ch in plain:  # the longest start that leaves one cell for the ellipsis
+        used += cell_len(ch)
+        if used > width - 1:
+            break
+        end += 1
+    space = plain.rfind(" ", 0, end + 1)
+    if space >= (width - 1) // 2:
+        end = space
+    while end > 0 and plain[end - 1] in " ·,;:—-":
+        end -= 1
+    out = text[:end]
+    out.append("…")
+    return out
+
+
+def fit_words_str(text: str, width: int) -> str:
+    return fit_words(Text(text), width).plain
 
 
 def level_label(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> Text:
@@ -122,10 +182,11 @@ def _solved_count(levels: list[LevelEntry] | tuple[LevelEntry, ...], save: SaveF
 
 
 def pack_label(pack: PackEntry, save: SaveFile) -> Text:
+    # Progress first: a line too long for the tree loses the byline's end, not the count.
     byline = " · ".join(part for part in (
+        f"{_solved_count(pack.levels, save)}/{len(pack.levels)} solved",
         f"by {pack.author}" if pack.author else "",
         f"v{pack.version}" if pack.version else "",
-        f"{_solved_count(pack.levels, save)}/{len(pack.levels)} solved",
     ) if part)
     label = Text(no_wrap=True)
     label.append(pack.title, style="bold")
@@ -144,14 +205,14 @@ def chapter_label(chapter: ChapterEntry, save: SaveFile) -> Text:
 def level_details(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> Text:
     """The side panel for a level: what it teaches and how well it went."""
     rec = _record(save, entry)
-    chapter = next((c.title for c in pack.chapters if c.id == entry.chapter), entry.chapter)
     out = Text()
     out.append(f"{entry.title}\n", style="bold")
     out.append(f"{level_status(pack, entry, save)}\n")
     out.append(f"Difficulty {difficulty_dots(entry.difficulty)} {entry.difficulty}/5\n")
     if entry.concepts:
         out.append(f"Concepts: {', '.join(entry.concepts)}\n")
-    out.append(f"{pack.title} · {chapter} · level {entry.index + 1} of {len(pack.levels)}\n")
+    where = [pack.title, entry.chapter_title, f"level {entry.index + 1} of {len(pack.levels)}"]
+    out.append(" · ".join(part for part in where if part) + "\n")
     if rec is not None and rec.solved:
         best = [f"{stars(rec.best_stars)} {rec.best_stars}/3 stars"]
         if rec.best_edits is not None:
@@ -167,6 +228,8 @@ def level_details(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> Text:
     reason = lock_reason(pack, entry, save)
     if reason is not None:
         out.append(f"🔒 {reason}", style="bold")
+        out.append("\nEnter (or a click) offers to open it anyway, or every level.",
+                   style="italic")
     else:
         out.append("Press enter (or click) to play.", style="italic")
     return out
@@ -181,8 +244,14 @@ def pack_details(pack: PackEntry, save: SaveFile) -> Text:
         out.append(f"{byline}\n")
     out.append(f"{_solved_count(pack.levels, save)} of {plural(len(pack.levels), 'level')} "
                "solved\n")
-    out.append("All levels are open.\n" if pack.unlock_all
-               else "Levels open in order: solve one to unlock the next.\n")
+    if pack.unlock_all:
+        out.append("All levels are open.\n")
+    elif save.unlock_all:
+        out.append("All levels are open (you unlocked them; the palette's “Play levels in "
+                   "order” locks them again).\n")
+    else:
+        out.append("Levels open in order: solve one to unlock the next (or open one "
+                   "anyway: enter on it).\n")
     if pack.problems:
         out.append(f"⚠ {plural(len(pack.problems), 'problem')} in this pack (press e).\n")
     if pack.description:
@@ -221,11 +290,68 @@ def problem_notice(catalog: Catalog) -> str | None:
 
 # --------------------------------------------------------------- widgets
 class LevelTree(Tree[NodeData]):
-    """The pack tree; enter is re-bound only to give it a footer description."""
+    """The pack tree; enter is re-bound only to give it a footer description.
+
+    A line too long for the tree ends at a whole word with "…" rather than being
+    cut mid-word at the border (the details panel beside it has the whole text).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open"),
     ]
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        label = super().render_label(node, base_style, style)
+        room = self.scrollable_content_region.width - self._guide_width(node)
+        return fit_words(label, room) if room > 0 else label
+
+    def _guide_width(self, node: TreeNode[NodeData]) -> int:
+        """Cells of tree guides left of ``node``'s label (the root is hidden)."""
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        return depth * self.guide_depth
+
+
+UnlockAnswer = Literal["open", "all"] | None
+
+
+class UnlockScreen(ModalScreen[UnlockAnswer]):
+    """"This level is locked (solve X first). Open it anyway?" — by key or by mouse."""
+
+    CSS_PATH = "level_select.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "answer('open')", "Open anyway"),
+        Binding("a", "answer('all')", "Unlock all"),
+        Binding("escape", "answer('')", "Cancel"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unlock-dialog"):
+            yield Static(self.question, id="unlock-question", markup=False)
+            yield Static("Levels open in order so each builds on the one before; you can "
+                         "still play any of them.", id="unlock-help", markup=False)
+            with Horizontal(id="unlock-buttons"):
+                yield Button("Open it anyway", id="unlock-open", variant="primary")
+                yield Button("Unlock all levels", id="unlock-all")
+                yield Button("Cancel", id="unlock-cancel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#unlock-open", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        answers: dict[str | None, UnlockAnswer] = {"unlock-open": "open", "unlock-all": "all"}
+        self.dismiss(answers.get(event.button.id))
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss("open" if answer == "open" else "all" if answer == "all" else None)
 
 
 class LevelSelectScreen(Screen[None]):
@@ -289,9 +415,26 @@ class LevelSelectScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Choose a level"
+        self._set_sub_title(None)
         key = self.initial_key()
         if key is not None:
             self.call_after_refresh(self.highlight, key)
+
+    def on_resize(self, event: events.Resize) -> None:
+        cursor = self.query_one(LevelTree).cursor_node
+        self._set_sub_title(cursor.data if cursor is not None else None)
+
+    def _set_sub_title(self, data: NodeData | None) -> None:
+        """The header names the pack of the highlighted line (not always the campaign),
+        cut at a word when the terminal is too narrow for all of it."""
+        if data is not None:
+            pack_title = data.pack.title
+        elif len(self.catalog.packs) == 1:
+            pack_title = self.catalog.packs[0].title
+        else:
+            pack_title = plural(len(self.catalog.packs), "pack")
+        room = self.size.width - HEADER_CHROME - cell_len(f"{self.title} — ")
+        self.sub_title = fit_words_str(pack_title, room) if self.size.width else pack_title
 
     def on_screen_resume(self) -> None:
         """Back from a level: stars and locks may have changed."""
@@ -333,6 +476,7 @@ class LevelSelectScreen(Screen[None]):
 
     # ------------------------------------------------------------- events
     def _show_details(self, data: NodeData | None) -> None:
+        self._set_sub_title(data)
         details = self.query_one("#details", Static)
         if isinstance(data, LevelNode):
             details.update(level_details(data.pack, data.level, self.save))
@@ -354,13 +498,20 @@ class LevelSelectScreen(Screen[None]):
             self.open_level(data.pack, data.level)
 
     def open_level(self, pack: PackEntry, entry: LevelEntry) -> None:
-        """Post ``LevelChosen`` — or, for a locked level, say why it stays shut."""
-        reason = lock_reason(pack, entry, self.save)
-        if reason is not None:
-            self._show_details(LevelNode(pack, entry))
-            self.notify(reason, title=f"🔒 {entry.title}", severity="warning")
+        """Post ``LevelChosen`` — or, for a locked level, ask whether to open it anyway."""
+        if pack.unlocked(entry, self.save):
+            self.post_message(LevelChosen(pack.id, entry.index))
             return
-        self.post_message(LevelChosen(pack.id, entry.index))
+        self._show_details(LevelNode(pack, entry))
+        self.app.push_screen(UnlockScreen(unlock_question(pack, entry, self.save)),
+                             partial(self._unlock_answered, pack, entry))
+
+    def _unlock_answered(self, pack: PackEntry, entry: LevelEntry, answer: UnlockAnswer) -> None:
+        if answer == "open":
+            self.post_message(OpenLockedLevel(pack.id, entry.index))
+        elif answer == "all":
+            self.post_message(UnlockAllLevels(True))
+            self.post_message(LevelChosen(pack.id, entry.index))
 
     # ------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

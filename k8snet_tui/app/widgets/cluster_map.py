@@ -20,8 +20,9 @@ the state or its own width changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -30,8 +31,10 @@ from textual import events
 from textual.widgets import Static
 
 from k8snet_tui.app.messages import ObjectChosen
+from k8snet_tui.app.styles import FAILURE, FAILURE_NAME
 from k8snet_tui.engine.topology import build_topology
 from k8snet_tui.engine.trace import Trace, Verdict
+from k8snet_tui.game.view import StateView, controller_pods, selected_pods
 from k8snet_tui.model.cluster import Node
 from k8snet_tui.model.resources import IngressBackend
 from k8snet_tui.model.world import (
@@ -48,7 +51,7 @@ STYLE_DIM = "dim"
 STYLE_LABEL = "green"
 STYLE_WARN = "bold yellow"
 STYLE_MARK = "bold reverse"
-STYLE_DROP = "bold reverse red"
+STYLE_DROP = FAILURE  # reversed and bold: it stands out without colour (see app.styles)
 
 DROP_WORDS = "✗ DROP"
 MIN_BOX_WIDTH = 48
@@ -95,12 +98,12 @@ class PathMarks:
         """An object's name: underlined on the path (for terminals that cannot reverse), and
         clickable when it is an object the player can select (``ClusterMap`` posts
         ``ObjectChosen``)."""
-        style = STYLE_NAME
         if ref in self.drops:
-            style += " underline red"
+            rich_style = FAILURE_NAME
         elif ref in self.numbers:
-            style += " underline"
-        rich_style = Style.parse(style)
+            rich_style = Style.parse(f"{STYLE_NAME} underline")
+        else:
+            rich_style = Style.parse(STYLE_NAME)
         if "/" in ref:
             rich_style += Style.on(click=f"choose_object({ref!r})")
         return _styled(text, rich_style)
@@ -259,6 +262,7 @@ class _Context:
     marks: PathMarks
     controller_pods: dict[tuple[str, str], str]  # pod key -> class name
     hidden_labels: frozenset[str]  # noise label keys no selector in the level uses
+    selected: Callable[[ServiceInfo], Sequence[PodInfo]]  # the engine's answer, per Service
 
 
 NOISE_LABELS = frozenset({
@@ -289,25 +293,6 @@ def _selector_keys(world: World) -> set[str]:
 
 def _hidden_labels(world: World) -> frozenset[str]:
     return NOISE_LABELS - _selector_keys(world)
-
-
-def _controller_pods(world: World) -> dict[tuple[str, str], str]:
-    """Ingress controller pods by key; the engine's topology decides what counts as one."""
-    if not world.ingress_classes:
-        return {}
-    topo = build_topology(world)
-    return {p.key: c.class_name for c in topo.controllers for p in c.pods}
-
-
-def _selected(world: World, svc: ServiceInfo) -> list[PodInfo]:
-    """Pods the Service's selector picks, as ``kubectl get endpoints`` would list them."""
-    if not svc.selector:
-        return []
-    want = dict(svc.selector)
-    return [
-        p for p in world.pods
-        if p.namespace == svc.namespace and all(p.labels.get(k) == v for k, v in want.items())
-    ]
 
 
 # ---------------------------------------------------------------------- the edge
@@ -637,7 +622,7 @@ def _service_lines(ctx: _Context, svc: ServiceInfo, width: int) -> list[Text]:
         lines += _break(name, width, 4)
         head = Text("    ")
         head.append_text(what)
-    selected = _selected(ctx.world, svc)
+    selected = ctx.selected(svc)
     chunks: list[Text | tuple[str, Text]] = [_port_text(p, selected) for p in svc.ports]
     if svc.type == "LoadBalancer":
         ips = ",".join(str(ip) for ip in svc.lb_ips)
@@ -745,17 +730,25 @@ def _unplaced(marks: PathMarks, width: int) -> list[Text]:
                  head_sep=" ")
 
 
-def render_map(world: World, trace: Trace | None, width: int) -> Text:
+def render_map(world: World, trace: Trace | None, width: int, *,
+               view: StateView | None = None) -> Text:
     """The whole map as text no line of which is wider than ``width`` cells.
 
     Reading order follows a request from outside in: the internet and what the
     cluster exposes to it, the ingress controller and Ingresses, one box per
-    node with its routes and pods, the Services, then NetworkPolicies.
+    node with its routes and pods, the Services, then NetworkPolicies. Which pods
+    a Service picks and which pods are an Ingress controller come from ``view``
+    (the session's, built once per state), or from a topology built here.
     """
     limit = max(width, 0)
     width = max(width, 20)  # lay out at least this wide; the final cut still honours ``limit``
-    ctx = _Context(world, PathMarks.of(trace), _controller_pods(world),
-                   _hidden_labels(world))
+    if view is not None and view.level.world is world:
+        ctx = _Context(world, PathMarks.of(trace), view.controller_pods, _hidden_labels(world),
+                       view.selected_pods)
+    else:
+        topology = build_topology(world)
+        ctx = _Context(world, PathMarks.of(trace), controller_pods(topology),
+                       _hidden_labels(world), partial(selected_pods, topology))
     lines: list[Text] = []
     if trace is not None:
         lines += _legend(trace, width)
@@ -786,6 +779,7 @@ class ClusterMap(Static):
                  classes: str | None = None) -> None:
         super().__init__("", name=name, id=id, classes=classes, markup=False)
         self._world: World | None = None
+        self._view: StateView | None = None
         self._trace: Trace | None = None
         self._drawn_width = 0
 
@@ -797,9 +791,11 @@ class ClusterMap(Static):
     def trace(self) -> Trace | None:
         return self._trace
 
-    def show(self, world: World, trace: Trace | None) -> None:
-        """Draw ``world`` with ``trace``'s path marked (None: no flow selected)."""
+    def show(self, world: World, trace: Trace | None, view: StateView | None = None) -> None:
+        """Draw ``world`` with ``trace``'s path marked (None: no flow selected); ``view``
+        is the session's view of that state, so nothing is worked out twice."""
         self._world = world
+        self._view = view
         self._trace = trace
         self._redraw()
 
@@ -811,7 +807,7 @@ class ClusterMap(Static):
         if self._world is None:
             return
         self._drawn_width = self._map_width()
-        self.update(render_map(self._world, self._trace, self._drawn_width))
+        self.update(render_map(self._world, self._trace, self._drawn_width, view=self._view))
 
     def action_choose_object(self, ref: str) -> None:
         """A click on an object's name (see ``PathMarks.name``) selects it, as the tree does."""

@@ -8,30 +8,35 @@ a few words — the trace view has the long story.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from k8snet_tui.app.messages import FlowChosen
+from k8snet_tui.app.styles import FAILURE, PARTIAL
 from k8snet_tui.engine.trace import Trace, Verdict
 
 STATUS_WIDTH = 6
 """Every status word+symbol is padded to this width so flow names line up."""
 
 
-def flow_status(trace: Trace) -> tuple[str, str]:
+def flow_status(trace: Trace) -> tuple[str, Style]:
     """The status word (with its symbol) and the Rich style for one flow.
 
     Partial is its own word because "some endpoints work" is a different bug
-    from "none do" (a selector or targetPort that fits only some pods).
+    from "none do" (a selector or targetPort that fits only some pods). Both are
+    failures, so both are reversed and bold (``app.styles``): they stand out
+    without colour too, where ``bold red`` turned into the faintest grey.
     """
     if trace.ok:
-        return "✓ ok", "green"
+        return "✓ ok", Style(color="green")
     if trace.verdict is Verdict.PARTIAL:
-        return "◐ PART", "bold yellow"
-    return "✗ FAIL", "bold red"
+        return "◐ PART", PARTIAL
+    return "✗ FAIL", FAILURE
 
 
 def failure_note(trace: Trace) -> str:
@@ -54,24 +59,31 @@ def failure_note(trace: Trace) -> str:
     return f"({reason})"
 
 
-def flow_text(trace: Trace) -> Text:
+CHANGED_MARK = "◆ changed"
+"""Put after a flow whose verdict the last edit (or undo/redo) changed: words, not colour."""
+
+
+def flow_text(trace: Trace, *, changed: bool = False) -> Text:
     """The flow's name then its failure note, as one wrappable text."""
     text = Text(trace.name)
     note = failure_note(trace)
     if note:
         text.append("  ")
         text.append(note, style="italic")
+    if changed:
+        text.append("  ")
+        text.append(CHANGED_MARK, style="bold")
     return text
 
 
-def flow_prompt(trace: Trace) -> Table:
+def flow_prompt(trace: Trace, *, changed: bool = False) -> Table:
     """One option: fixed-width status, then the name and note in a column of their own,
     so in a narrow side panel a wrapped name hangs under the name, not under ✓/✗."""
     word, style = flow_status(trace)
     grid = Table.grid(padding=(0, 0, 0, 2), expand=True)
     grid.add_column(width=STATUS_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(Text(word, style=style), flow_text(trace))
+    grid.add_row(Text(word, style=style), flow_text(trace, changed=changed))
     return grid
 
 
@@ -93,9 +105,11 @@ class FlowList(OptionList):
     }
     """
 
-    def show(self, traces: Sequence[Trace], selected: int) -> None:
-        """Replace the lines with these traces and highlight ``selected`` (clamped)."""
-        prompts = [flow_prompt(t) for t in traces]
+    def show(self, traces: Sequence[Trace], selected: int,
+             changed: AbstractSet[int] = frozenset()) -> None:
+        """Replace the lines with these traces and highlight ``selected`` (clamped);
+        the flows in ``changed`` (by index) are marked as changed by the last edit."""
+        prompts = [flow_prompt(t, changed=i in changed) for i, t in enumerate(traces)]
         with self.prevent(OptionList.OptionHighlighted, OptionList.OptionSelected):
             if len(prompts) == self.option_count:
                 # Same flows, new verdicts: update in place so scroll and hover survive.

@@ -14,11 +14,10 @@ here and shown inline, and nothing is posted.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -30,315 +29,15 @@ from textual.widgets.option_list import Option
 
 from k8snet_tui.app.messages import EditRequested
 from k8snet_tui.app.screens.prompt import PromptScreen
-from k8snet_tui.app.widgets.quick_actions import (
-    InputError,
-    QuickAction,
-    effective_routes,
-    format_labels,
-    quick_actions,
-)
-from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
-from k8snet_tui.model.cluster import NodeSpec
-from k8snet_tui.model.edits import ReplaceEdit
+from k8snet_tui.game.actions import QuickAction, quick_actions
+from k8snet_tui.game.edits import EditError, Target, find_object
+from k8snet_tui.game.inputs import InputError, dump_yaml, parse_manifest
+from k8snet_tui.game.summary import access_line, summarize
+from k8snet_tui.game.view import StateView
+from k8snet_tui.model.edits import AnyEdit, ReplaceEdit
 from k8snet_tui.model.load import LoadedLevel
-from k8snet_tui.model.resources import (
-    DaemonSet,
-    Deployment,
-    Ingress,
-    IngressBackend,
-    IngressClass,
-    Namespace,
-    NetworkPolicy,
-    NetworkPolicyPeer,
-    NetworkPolicyPort,
-    Pod,
-    ReplicaSet,
-    Service,
-    StatefulSet,
-)
-from k8snet_tui.model.world import PodInfo
-from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents
 
 NO_SELECTION = "Select an object in the object tree to inspect and edit it here."
-
-
-# ----------------------------------------------------------------------- summary
-
-
-def _labels(labels: Mapping[str, str] | None) -> str:
-    return format_labels(labels) or "none"
-
-
-def _pod_line(pod: PodInfo) -> str:
-    ready = "" if pod.ready else ", NOT ready"
-    host = ", host network" if pod.host_network else ""
-    return f"{pod.name}  {pod.ip} on {pod.node}{host}{ready}"
-
-
-def _pod_ports(pod: PodInfo) -> list[str]:
-    if not pod.ports:
-        return ["  ports: none declared (accepts any port)"]
-    return [f"  {p.container}: {p.name + ' ' if p.name else ''}{p.port}/{p.protocol}"
-            + (f" hostPort {p.host_port}" if p.host_port else "") for p in pod.ports]
-
-
-def _service_summary(level: LoadedLevel, svc: Service, ns: str) -> list[str]:
-    info = level.world.service(ns, svc.metadata.name)
-    spec = svc.spec
-    lines = [f"type: {spec.type}"]
-    if spec.type == "ExternalName":
-        lines.append(f"externalName: {spec.externalName or '(not set)'}")
-        return lines
-    if info is not None:
-        lines.append("ClusterIP: None (headless)" if info.headless
-                     else f"ClusterIP: {info.cluster_ip}")
-        if spec.type == "LoadBalancer":
-            ips = ", ".join(str(ip) for ip in info.lb_ips)
-            lines.append(f"external IP: {ips or '<pending> (no load-balancer provider)'}")
-    if spec.selector is None:
-        lines.append("selector: none (endpoints come from a manual Endpoints object)")
-    else:
-        lines.append(f"selector: {_labels(spec.selector)}")
-        pods = [p for p in level.world.pods if p.namespace == ns and
-                all(p.labels.get(k) == v for k, v in spec.selector.items())]
-        lines.append(f"pods with these labels: {len(pods) or 'none'}")
-        lines += [f"  {_pod_line(p)}" for p in pods]
-    lines.append("ports:" if spec.ports else "ports: none")
-    for i, port in enumerate(spec.ports):
-        target = port.targetPort if port.targetPort is not None else port.port
-        node_port = info.ports[i].node_port if info is not None and i < len(info.ports) else None
-        name = f"{port.name}: " if port.name else f"[{i}]: "
-        lines.append(f"  {name}{port.port}/{port.protocol} → targetPort {target}"
-                     + (f", nodePort {node_port}" if node_port is not None else ""))
-    if spec.externalTrafficPolicy != "Cluster":
-        lines.append(f"externalTrafficPolicy: {spec.externalTrafficPolicy}")
-    if spec.internalTrafficPolicy != "Cluster":
-        lines.append(f"internalTrafficPolicy: {spec.internalTrafficPolicy}")
-    if spec.loadBalancerSourceRanges:
-        lines.append(f"loadBalancerSourceRanges: {', '.join(spec.loadBalancerSourceRanges)}")
-    return lines
-
-
-def _node_summary(level: LoadedLevel, spec: NodeSpec) -> list[str]:
-    node = level.world.cluster.node(spec.name)
-    lines: list[str] = []
-    if node is not None:
-        lines += [f"IP: {node.ip}", f"podCIDR: {node.pod_cidr}"]
-    lines.append("public: yes (reachable from the internet)" if spec.public
-                 else "public: no (private)")
-    lines.append("masquerade: on (pod traffic leaving the cluster is SNATed)" if spec.masquerade
-                 else "masquerade: off (pod IPs leave the cluster unchanged)")
-    routes = effective_routes(level, spec)
-    default = " (the default: no routes of its own)" if spec.routes is None else ""
-    lines.append(f"routes{default}:" if routes else "routes: none at all")
-    lines += [f"  {to} via {via}" for to, via in routes]
-    if node is not None:
-        lines.append(f"  {level.world.cluster.node_network} dev eth0 (connected)")
-        pods = [p for p in level.world.pods if p.node == node.name]
-        lines.append(f"pods: {len(pods) or 'none'}")
-        lines += [f"  {p.namespace}/{_pod_line(p)}" for p in pods]
-    return lines
-
-
-def _backend(backend: IngressBackend | None) -> str:
-    if backend is None:
-        return "none"
-    if backend.service is None:
-        return "a resource backend"
-    port = backend.service.port
-    return f"service {backend.service.name}:{port.number if port.number is not None else port.name}"
-
-
-def _ingress_summary(ing: Ingress) -> list[str]:
-    spec = ing.spec
-    lines = [f"ingressClassName: {spec.ingressClassName or 'none (the default class)'}"]
-    if spec.defaultBackend is not None:
-        lines.append(f"default backend: {_backend(spec.defaultBackend)}")
-    lines.append("rules:" if spec.rules else "rules: none")
-    for rule in spec.rules:
-        lines.append(f"  host {rule.host or '* (any)'}")
-        for path in rule.http.paths if rule.http else []:
-            lines.append(f"    {path.path} ({path.pathType}) → {_backend(path.backend)}")
-    return lines
-
-
-def _peer(peer: NetworkPolicyPeer) -> str:
-    if peer.ipBlock is not None:
-        exc = f" except {', '.join(peer.ipBlock.except_)}" if peer.ipBlock.except_ else ""
-        return f"ipBlock {peer.ipBlock.cidr}{exc}"
-    parts = []
-    if peer.namespaceSelector is not None:
-        parts.append(f"namespaces {peer.namespaceSelector.describe()}")
-    if peer.podSelector is not None:
-        where = "" if peer.namespaceSelector is not None else " in this namespace"
-        parts.append(f"pods {peer.podSelector.describe()}{where}")
-    return " AND ".join(parts)
-
-
-def _ports(ports: Sequence[NetworkPolicyPort] | None) -> str:
-    if not ports:
-        return "any port"
-    out = []
-    for p in ports:
-        port = "all" if p.port is None else str(p.port)
-        out.append(f"{port}{f'-{p.endPort}' if p.endPort else ''}/{p.protocol}")
-    return ", ".join(out)
-
-
-def _policy_summary(pol: NetworkPolicy) -> list[str]:
-    spec = pol.spec
-    ingress, egress = spec.effective_policy_types()
-    types = [t for t, on_ in (("Ingress", ingress), ("Egress", egress)) if on_]
-    implied = "" if spec.policyTypes is not None else " (implied: policyTypes not set)"
-    lines = [f"applies to pods: {spec.podSelector.describe()}",
-             f"isolates: {', '.join(types) or 'nothing'}{implied}"]
-    sections: list[tuple[str, bool, list[tuple[list[NetworkPolicyPeer] | None, Any]]]] = [
-        ("ingress from", ingress, [(r.from_, r.ports) for r in spec.ingress or []]),
-        ("egress to", egress, [(r.to, r.ports) for r in spec.egress or []]),
-    ]
-    for title, isolated, rules in sections:
-        if not isolated:
-            continue
-        if not rules:
-            lines.append(f"{title}: nothing allowed (deny all)")
-            continue
-        lines.append(f"{title} (any one rule allows):")
-        for peers, ports in rules:
-            who = " OR ".join(_peer(p) for p in peers) if peers else "anywhere"
-            lines.append(f"  {who} on {_ports(ports)}")
-    return lines
-
-
-def _workload_summary(level: LoadedLevel, ref: str,
-                      obj: Deployment | ReplicaSet | StatefulSet | DaemonSet) -> list[str]:
-    spec = obj.spec
-    lines = []
-    if not isinstance(obj, DaemonSet):
-        lines.append(f"replicas: {spec.replicas}")
-    if spec.selector is not None:
-        lines.append(f"selector: {spec.selector.describe()}")
-    lines.append(f"pod labels: {_labels(spec.template.metadata.labels)}")
-    names = level.world.workloads.get(ref, ())
-    ns = ref.split("/")[1]
-    pods = [p for p in (level.world.pod(ns, n) for n in names) if p is not None]
-    lines.append(f"pods: {len(pods) or 'none'}")
-    lines += [f"  {_pod_line(p)}" for p in pods]
-    if pods:
-        lines.append("container ports:")
-        lines += _pod_ports(pods[0])
-    return lines
-
-
-def _world_pod_summary(pod: PodInfo) -> list[str]:
-    lines = [f"IP: {pod.ip} on {pod.node}" + (" (host network)" if pod.host_network else ""),
-             f"ready: {'yes' if pod.ready else 'NO'}",
-             f"labels: {_labels(pod.labels)}",
-             "container ports:"]
-    lines += _pod_ports(pod)
-    if pod.owner:
-        lines.append(f"created by {pod.owner}")
-    return lines
-
-
-def summarize(level: LoadedLevel, ref: str) -> list[str]:
-    """Plain lines describing ``ref`` as the cluster sees it (no colour, no markup)."""
-    try:
-        canon = canonical_ref(ref)
-    except EditError as exc:
-        return [exc.reason]
-    world = level.world
-    try:
-        target: Target | None = find_object(level, canon)
-    except EditError:
-        target = None
-    if target is None:
-        kind, _, rest = canon.partition("/")
-        if kind == "pod" and "/" in rest:
-            ns, name = rest.split("/", 1)
-            pod = world.pod(ns, name)
-            if pod is not None:
-                lines = _world_pod_summary(pod)
-                if pod.owner:
-                    lines.append(f"This pod is made from {pod.owner}'s template: edit that "
-                                 "object to change it.")
-                return lines
-        if kind == "namespace" and rest in world.namespaces:
-            return [f"labels: {_labels(world.namespaces[rest])}",
-                    "Not declared in the level: it exists because objects use it."]
-        return [f"{canon} is not in this level."]
-    obj = target.obj
-    ns = target.namespace or "default"
-    if isinstance(obj, NodeSpec):
-        return _node_summary(level, obj)
-    if isinstance(obj, Service):
-        return _service_summary(level, obj, ns)
-    if isinstance(obj, Pod):
-        pod = world.pod(ns, obj.metadata.name)
-        if pod is None:
-            return [f"labels: {_labels(obj.metadata.labels)}"]
-        return _world_pod_summary(pod)
-    if isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
-        return _workload_summary(level, target.ref, obj)
-    if isinstance(obj, Ingress):
-        return _ingress_summary(obj)
-    if isinstance(obj, NetworkPolicy):
-        return _policy_summary(obj)
-    if isinstance(obj, Namespace):
-        return [f"labels: {_labels(world.namespaces.get(obj.metadata.name, obj.metadata.labels))}"]
-    if isinstance(obj, IngressClass):
-        return [f"controller: {obj.spec.controller}"]
-    return [f"kind: {obj.kind}"]
-
-
-def access_line(ref: str | None, editable: tuple[str, ...] | None) -> str:
-    """What the puzzle lets the player do with the object, in words (not only colour)."""
-    if ref is None:
-        return ""
-    if editable is None:
-        return f"🔒 locked: this level does not let you change {ref}"
-    if not editable:
-        return "✎ editable: every field"
-    return f"✎ editable: {', '.join(editable)} (everything else is locked)"
-
-
-def dump_yaml(data: Mapping[str, Any]) -> str:
-    """The object as the YAML editor shows it: field order as written, no defaults added."""
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True,
-                          default_flow_style=False)
-
-
-def _first_content(text: str) -> tuple[int, int]:
-    """Line and column (1-based) where a document's first value starts."""
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
-            return number, len(line) - len(stripped) + 1
-    return 1, 1
-
-
-def parse_manifest(text: str) -> dict[str, Any]:
-    """The editor's text as one mapping; raises InputError "line L:C: why" otherwise.
-
-    The level loader's hardened reader is used (size, alias and depth limits), so
-    the editor accepts exactly the YAML a level file may hold.
-    """
-    try:
-        docs = read_documents(text, None, MarkTable())
-    except YamlError as exc:
-        p = exc.problem
-        where = f"line {p.line}:{p.column}: " if p.line is not None else ""
-        raise InputError(f"{where}{p.message}") from None
-    docs = [d for d in docs if d is not None]
-    if not docs:
-        raise InputError("line 1:1: the YAML is empty; it must hold the whole object")
-    if len(docs) > 1:
-        raise InputError(f"line 1:1: found {len(docs)} documents; the editor holds one object")
-    if not isinstance(docs[0], dict):
-        line, col = _first_content(text)
-        found = "a list" if isinstance(docs[0], list) else f"the value {docs[0]!r}"
-        raise InputError(f"line {line}:{col}: expected a mapping (apiVersion, kind, metadata, "
-                         f"spec …), found {found}")
-    return docs[0]
 
 
 # ------------------------------------------------------------------------ widget
@@ -359,6 +58,10 @@ class Inspector(Vertical):
         self.ref: str | None = None
         self.editable: tuple[str, ...] | None = None
         self.actions: list[QuickAction] = []
+        self.original: Collection[str] | None = None
+        self.draft: QuickAction | None = None
+        """The "new object" action whose starting manifest the YAML editor holds."""
+        self._draft_from: str | None = None
         self._target: Target | None = None
         self._loaded_yaml: str = ""
         self._loaded_data: dict[str, Any] | None = None
@@ -385,15 +88,21 @@ class Inspector(Vertical):
                     yield Button("Revert", id="inspector-revert", disabled=True)
 
     # ------------------------------------------------------------- state in
-    def show(self, level: LoadedLevel, ref: str | None, editable: tuple[str, ...] | None,
-             can_create: Sequence[str], can_delete: Sequence[str]) -> None:
+    def show(self, view: StateView, ref: str | None, editable: tuple[str, ...] | None,
+             original: Collection[str] | None) -> None:
         """Render ``ref`` of ``level``; clears any refusal shown (call ``show_error`` after).
 
         YAML the player is still editing survives a refresh as long as the object
-        itself did not change underneath it.
+        itself did not change underneath it; so does a new object's draft while the
+        same object stays selected. ``original``: the level's refs as opened, so the
+        actions offered are exactly those the session's locks accept.
         """
+        level = view.level
         previous = self.ref
+        if self.draft is not None and ref != self._draft_from:
+            self.draft = None
         self.level, self.ref, self.editable = level, ref, editable
+        self.original = original
         self.clear_error()
         try:
             self._target = find_object(level, ref) if ref is not None else None
@@ -411,11 +120,36 @@ class Inspector(Vertical):
             kind = self._target.kind if self._target is not None else ref.split("/", 1)[0]
             title.update(f"{kind} {ref.split('/', 1)[-1]}")
             access.update(access_line(ref, editable) if self._target is not None
-                          else "🔒 not an object of the level: nothing to edit here")
-            summary.update("\n".join(summarize(level, ref)))
-            self.actions = quick_actions(level, ref, editable, can_create, can_delete)
+                          else "🔒 not an object of the level: nothing of it to edit "
+                               "(new objects can be created here when the level allows)")
+            summary.update("\n".join(summarize(view, ref)))
+            self.actions = quick_actions(level, ref, original=original, view=view)
         self._show_actions(keep=previous == ref)
-        self._show_yaml(same_object=previous == ref)
+        if self.draft is None:
+            self._show_yaml(same_object=previous == ref)
+        self.refresh_bindings()
+
+    def start_draft(self, action: QuickAction) -> None:
+        """Open the YAML editor on a new object's starting manifest; Apply creates it.
+
+        The draft stays while the same object is selected (refreshes, refused
+        applies) and ends when another object is chosen or the screen selects
+        the object just created.
+        """
+        assert action.draft is not None
+        self.draft = action
+        self._draft_from = self.ref
+        self.query_one("#inspector-title", Static).update(action.label.rstrip("…"))
+        self.query_one("#inspector-access", Static).update(
+            "✎ new object: adapt the YAML, then ctrl+s (Apply) creates it")
+        area = self.query_one("#inspector-yaml", TextArea)
+        area.load_text(action.draft)
+        area.read_only = False
+        self._loaded_yaml = action.draft
+        self._set_yaml_error(None)
+        self.query_one("#inspector-apply", Button).disabled = False
+        self.query_one("#inspector-revert", Button).disabled = False
+        self.focus_yaml()
         self.refresh_bindings()
 
     def focus_actions(self) -> None:
@@ -497,6 +231,8 @@ class Inspector(Vertical):
             return False
         if tabs.active != "inspector-yaml-tab":
             return False
+        if self.draft is not None:
+            return True
         return None if self._target is None or self.editable is None else True
 
     @on(TabbedContent.TabActivated, "#inspector-tabs")
@@ -513,9 +249,12 @@ class Inspector(Vertical):
         self.run_quick_action(self.actions[event.option_index])
 
     def run_quick_action(self, action: QuickAction) -> None:
-        """Post the action's edit, asking for its value first when it needs one."""
+        """Post the action's edits, asking for its value first (or opening its draft)."""
+        if action.draft is not None:
+            self.start_draft(action)
+            return
         if action.prompt is None:
-            self.post_message(EditRequested(action.edit()))
+            self._request(action.edits())
             return
         prompt = action.prompt
 
@@ -523,24 +262,37 @@ class Inspector(Vertical):
             if value is None:
                 return
             try:
-                edit = action.edit(value)
+                edits = action.edits(value)
             except InputError as exc:  # the prompt validated already; belt and braces
                 self.show_error(str(exc))
                 return
-            self.post_message(EditRequested(edit))
+            self._request(edits)
 
         self.app.push_screen(
             PromptScreen(prompt.question, initial=prompt.initial, placeholder=prompt.placeholder,
                          help=prompt.help, validate=action.validate),
             answered)
 
+    def _request(self, edits: tuple[AnyEdit, ...]) -> None:
+        self.post_message(EditRequested(edits[0], edits[1:]))
+
     def action_apply_yaml(self) -> None:
-        """Parse the editor's YAML and request a ReplaceEdit of the whole object."""
+        """Parse the editor's YAML and request a ReplaceEdit of the whole object (or, for
+        a new object's draft, its create)."""
+        area = self.query_one("#inspector-yaml", TextArea)
+        if self.draft is not None:
+            try:
+                edits = self.draft.edits(area.text)
+            except InputError as exc:
+                self._set_yaml_error(str(exc))
+                return
+            self._set_yaml_error(None)
+            self._request(edits)
+            return
         target = self._target
         if target is None or self.editable is None:
             self._set_yaml_error("this object is locked; its YAML cannot be applied")
             return
-        area = self.query_one("#inspector-yaml", TextArea)
         try:
             manifest = parse_manifest(area.text)
         except InputError as exc:

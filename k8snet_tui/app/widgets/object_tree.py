@@ -285,12 +285,13 @@ def build_entries(level: LoadedLevel, editable: Editable) -> list[Entry]:
             for cat in CATEGORIES if groups.get(cat)
         ]
         # The namespace line is an object only when the level declares the Namespace
-        # (its labels matter to namespaceSelectors); otherwise it is just a heading.
-        ref: str | None = f"namespace/{ns}"
+        # (its labels matter to namespaceSelectors); otherwise it is a heading. Either
+        # way choosing it shows what can be created in the namespace.
+        ref = f"namespace/{ns}"
         if ref in ns_refs:
             label = object_label(ns, _lock(editable, f"namespace/{ns}"), ["namespace"])
         else:
-            ref, label = None, Text(ns, style="bold")
+            label = Text(ns, style="bold")
         n_editable = sum(_count_editable(g, editable) for g in groups.values())
         if n_editable:
             label.append(f"  ({n_editable} editable inside)", style="italic")

@@ -9,19 +9,22 @@ Everything is words and symbols; colour only repeats what they already say.
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from k8snet_tui.app.styles import FAILURE, PARTIAL
 from k8snet_tui.engine.trace import REASON_DOCS, Hop, Packet, PathResult, Trace, Verdict
+from k8snet_tui.game.explain import Explanation
 
 EMPTY_TEXT = "Select a flow to see its trace."
 
-HOP_MARKS: dict[str, tuple[str, str]] = {
+HOP_MARKS: dict[str, tuple[str, str | Style]] = {
     "pass": ("✓", "green"),
-    "drop": ("✗ DROP", "bold red reverse"),
+    "drop": ("✗ DROP", FAILURE),
     "info": ("i", "dim"),
 }
 """Hop verdict → (marker, style). ``info`` hops (a DNS answer) neither pass nor drop."""
@@ -29,12 +32,13 @@ HOP_MARKS: dict[str, tuple[str, str]] = {
 
 def _verdict_line(trace: Trace) -> Text:
     """"expected allow · got deny ✗" — the flow's whole story in one line."""
+    style: str | Style
     if trace.ok:
         mark, style = "✓", "bold green"
     elif trace.verdict is Verdict.PARTIAL:
-        mark, style = "◐", "bold yellow"
+        mark, style = "◐", PARTIAL
     else:
-        mark, style = "✗", "bold red"
+        mark, style = "✗", FAILURE
     line = Text()
     line.append(f"expected {trace.expect} · got {trace.verdict.value} ")
     line.append(mark, style=style)
@@ -118,8 +122,8 @@ def _paths_block(trace: Trace) -> list[RenderableType]:
             line.append("  ")
             line.append(path.label)
         else:
-            line.append("✗ failed ", style="bold red")
-            line.append("  ")
+            line.append("✗ failed", style=FAILURE)
+            line.append("   ")  # as wide as "✓ reached  ", so the labels line up
             line.append(path.label)
             if path.reason is not None:
                 line.append(f" — {path.reason.value}", style="bold")
@@ -140,13 +144,29 @@ def _assumptions_block(trace: Trace) -> list[RenderableType]:
     return out
 
 
-def render_trace(trace: Trace | None) -> RenderableType:
+def explanation_text(explanation: Explanation) -> Text:
+    """"Why: …" — the game's one-line explanation; "Change:" names the object and field the
+    player may edit, "About:" an object that only blocks or admits the flow."""
+    line = Text.assemble(("Why: ", "bold"), explanation.text)
+    if explanation.ref is not None:
+        label = "Change: " if explanation.fix else "About: "
+        target = f"{explanation.ref} {explanation.field}" if explanation.field \
+            else explanation.ref
+        line.append("\n")
+        line.append(label, style="bold")
+        line.append(target, style="underline")
+    return line
+
+
+def render_trace(trace: Trace | None,
+                 explanation: Explanation | None = None) -> RenderableType:
     """The whole trace as one Rich renderable (pure, so it is easy to test and print)."""
     if trace is None:
         return Text(EMPTY_TEXT, style="dim")
     parts: list[RenderableType] = [
         Text(trace.name, style="bold"),
         _verdict_line(trace),
+        *([explanation_text(explanation)] if explanation is not None else []),
         Text.assemble(("from ", "dim"), trace.source, (" to ", "dim"), trace.dest),
     ]
     if trace.reason is not None:
@@ -198,11 +218,14 @@ class TraceView(VerticalScroll):
         """The Static holding the rendered trace (tests read its content)."""
         return self._body
 
-    def show(self, trace: Trace | None) -> None:
+    def show(self, trace: Trace | None, explanation: Explanation | None = None) -> None:
         """Render ``trace``; a different flow starts at the top, the same flow after an
-        edit keeps the scroll position so the player can watch the hop they care about."""
+        edit keeps the scroll position so the player can watch the hop they care about.
+
+        ``explanation`` is ``game.explain.explain(level, trace, original=…)`` for the
+        current state, shown under the verdict."""
         key = None if trace is None else (trace.name, trace.source, trace.dest)
-        self._body.update(render_trace(trace))
+        self._body.update(render_trace(trace, explanation))
         if key != self._shown:
             self.scroll_home(animate=False)
         self._shown = key

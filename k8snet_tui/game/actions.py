@@ -1,27 +1,43 @@
-"""Quick actions: the one-keystroke repairs the inspector offers for the selected object.
+"""Quick actions: the one-keystroke repairs offered for the selected object.
 
-A quick action is a labelled recipe for exactly one ``Edit`` of the edit
-language, so it is undone, scored and exported as kubectl like any other edit.
-This module decides *which* actions an object has and *which* edit each makes;
-it imports no Textual, so the rules are unit-tested on real levels and the
-widget only renders them.
+A quick action is a labelled recipe for an ``Edit`` of the edit language (a
+rename is two: delete and create, applied as one step), so it is undone,
+scored and exported as kubectl like any other edit. This module decides
+*which* actions an object has and *which* edit each makes; it imports no
+Textual, so the rules are unit-tested on real levels and the widget only
+renders them.
 
-An action is offered only when the edit it makes would pass the level's locks
-(the ``editable`` tuple the session reports): showing a button that is then
-refused teaches nothing. Values the player types are parsed here too, with the
+Actions are generated as candidate edits and kept only when the game's own
+lock check (``game.locks.refusal``) accepts them: showing a button that is
+then refused teaches nothing, and a second copy of the lock rules here would
+drift from the first. Values the player types are parsed here too, with the
 message the prompt shows inline, so a typo never reaches the session.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
-from k8snet_tui.game.paths import PathError, Segment, is_prefix, parse_path, resolve_path
+from k8snet_tui.game.inputs import (
+    InputError,
+    format_labels,
+    parse_dns_label,
+    parse_dns_name,
+    parse_labels,
+    parse_manifest,
+    parse_next_hop,
+    parse_node_port,
+    parse_port,
+    parse_port_or_name,
+    parse_route,
+)
+from k8snet_tui.game.locks import refusal
+from k8snet_tui.game.templates import templates, unique_name
+from k8snet_tui.game.view import StateView
 from k8snet_tui.model.cluster import NodeSpec
 from k8snet_tui.model.edits import (
     AddRouteEdit,
@@ -45,7 +61,6 @@ from k8snet_tui.model.resources import (
     ReplicaSet,
     Service,
     StatefulSet,
-    resource_ref,
 )
 
 Workload = Deployment | ReplicaSet | StatefulSet | DaemonSet
@@ -54,15 +69,7 @@ SERVICE_TYPE_CYCLE = ("ClusterIP", "NodePort", "LoadBalancer")
 """The order "cycle type" walks; each type adds one layer of exposure to the previous."""
 
 _NAMESPACED = frozenset(k.lower() for k in NAMESPACED_KINDS)
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_PORT_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
-_LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
-_ROUTE = re.compile(r"^\s*(\S+)\s+(?:via\s+)?(\S+)\s*$")
-
-
-class InputError(ValueError):
-    """A typed value that cannot become an edit; the message is shown under the input."""
 
 
 @dataclass(frozen=True)
@@ -77,170 +84,52 @@ class Prompt:
 
 @dataclass(frozen=True)
 class QuickAction:
-    """One offered repair. ``build`` turns the typed value ('' without a prompt) into an edit.
+    """One offered repair. ``build`` turns the typed value ('' without a prompt) into edits.
 
     ``id`` is unique among one object's actions and stable across refreshes (so a
     widget can keep the highlight); ``kind`` names the sort of action
     ("service-type", "target-port", "route-add" …) for tests and help texts;
-    ``field`` is the field path the edit changes, when it changes one.
+    ``field`` is the field path the edit changes, when it changes one; ``probe``
+    is an edit of the same reach that the locks are asked about before the
+    action is offered (the typed value cannot change what the locks say).
+    ``draft``: instead of a one-line prompt, the action opens the YAML editor
+    on this starting manifest, and ``build`` turns the edited text into a
+    ``create``.
     """
 
     id: str
     kind: str
     label: str
-    build: Callable[[str], AnyEdit]
+    build: Callable[[str], AnyEdit | tuple[AnyEdit, ...]]
     prompt: Prompt | None = None
     field: str | None = None
+    probe: AnyEdit | None = None
+    draft: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.probe is None and self.prompt is None and self.draft is None:
+            # Without a prompt the action always makes the same edit: that is its probe.
+            object.__setattr__(self, "probe", self.edits()[0])
+
+    def edits(self, value: str = "") -> tuple[AnyEdit, ...]:
+        """The edits for ``value``, applied as one step; raises InputError for the player."""
+        built = self.build(value.strip())
+        return built if isinstance(built, tuple) else (built,)
 
     def edit(self, value: str = "") -> AnyEdit:
-        """The edit for ``value``; raises InputError with a message for the player."""
-        return self.build(value.strip())
+        """The one edit of a single-edit action (every action but rename)."""
+        edits = self.edits(value)
+        if len(edits) != 1:
+            raise ValueError(f"{self.label} makes {len(edits)} edits; use edits()")
+        return edits[0]
 
     def validate(self, value: str) -> str | None:
         """None when ``value`` is acceptable, else why not (shown inline while typing)."""
         try:
-            self.edit(value)
+            self.edits(value)
         except InputError as exc:
             return str(exc)
         return None
-
-
-# ------------------------------------------------------------------ value parsing
-
-
-def parse_port(text: str, what: str = "a port") -> int:
-    """A port number 1-65535."""
-    if not text.isdigit():
-        raise InputError(f"{what} is a number from 1 to 65535")
-    port = int(text)
-    if not 1 <= port <= 65535:
-        raise InputError(f"{port} is outside 1-65535")
-    return port
-
-
-def parse_port_name(text: str) -> str:
-    """An IANA service name, the only kind of name a container port may have."""
-    if len(text) > 15:
-        raise InputError(f'"{text}" is too long for a port name (at most 15 characters)')
-    if not _PORT_NAME.fullmatch(text) or "--" in text or not re.search("[a-z]", text):
-        raise InputError(f'"{text}" is not a port name: lowercase letters, digits and "-", '
-                         "with at least one letter")
-    return text
-
-
-def parse_port_or_name(text: str) -> int | str:
-    """``8080`` or ``http``: how targetPort and Ingress backends refer to a port."""
-    if not text:
-        raise InputError("enter a port number (8080) or a port name (http)")
-    return parse_port(text) if text.isdigit() else parse_port_name(text)
-
-
-def parse_node_port(text: str, port_range: tuple[int, int]) -> int:
-    """A port inside the cluster's NodePort range; the API server refuses any other."""
-    low, high = port_range
-    port = parse_port(text, "a nodePort")
-    if not low <= port <= high:
-        raise InputError(f"{port} is outside the NodePort range {low}-{high}")
-    return port
-
-
-def _label_key(key: str) -> str:
-    prefix, _, name = key.rpartition("/")
-    if prefix and (len(prefix) > 253 or not _DNS_SUBDOMAIN.fullmatch(prefix)):
-        raise InputError(f'"{key}": the prefix before "/" must be a DNS name like example.com')
-    if not name or len(name) > 63 or not _LABEL_NAME.fullmatch(name):
-        raise InputError(f'"{key}" is not a label key (letters, digits, "-", "_", "."; '
-                         "at most 63 characters)")
-    return key
-
-
-def _label_value(key: str, value: str) -> str:
-    if len(value) > 63 or (value and not _LABEL_NAME.fullmatch(value)):
-        raise InputError(f'"{value}" is not a valid value for {key} (letters, digits, "-", '
-                         '"_", "."; at most 63 characters)')
-    return value
-
-
-def parse_labels(text: str, *, allow_empty: bool = True) -> dict[str, str]:
-    """``app=web, tier=api`` → a label map (``app: web`` is read the same way)."""
-    labels: dict[str, str] = {}
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        sep = "=" if "=" in item else ":" if ":" in item else None
-        if sep is None:
-            raise InputError(f'"{item}" needs a value: write key=value')
-        key, value = (x.strip() for x in item.split(sep, 1))
-        if key in labels:
-            raise InputError(f'"{key}" is given twice')
-        labels[_label_key(key)] = _label_value(key, value)
-    if not labels and not allow_empty:
-        raise InputError("enter at least one key=value")
-    return labels
-
-
-def format_labels(labels: Mapping[str, str] | None) -> str:
-    """The inverse of ``parse_labels``, used to prefill prompts."""
-    return ", ".join(f"{k}={v}" for k, v in (labels or {}).items())
-
-
-def parse_dns_label(text: str, what: str) -> str:
-    """A namespace name: one lowercase DNS label."""
-    if not text:
-        raise InputError(f"enter {what}")
-    if len(text) > 63 or not _DNS_LABEL.fullmatch(text):
-        raise InputError(f'"{text}" is not {what}: lowercase letters, digits and "-", at most '
-                         "63 characters")
-    return text
-
-
-def parse_dns_name(text: str) -> str:
-    """A fully qualified DNS name (a trailing dot is allowed, as in a CNAME)."""
-    name = text.lower()
-    if not name:
-        raise InputError("enter a DNS name like db.example.com")
-    if len(name.rstrip(".")) > 253 or not _DNS_SUBDOMAIN.fullmatch(name.rstrip(".")):
-        raise InputError(f'"{text}" is not a DNS name (labels of letters, digits and "-", '
-                         'separated by ".")')
-    return text
-
-
-def parse_route(text: str, node_network: IPv4Network, *, existing: Sequence[str] = (),
-                own: IPv4Address | None = None) -> tuple[str, str]:
-    """``10.244.1.0/24 via 192.168.0.12`` → (to, via), checked the way the level loader does."""
-    match = _ROUTE.match(text)
-    if match is None:
-        raise InputError("write DESTINATION via NEXT-HOP, e.g. 10.244.1.0/24 via 192.168.0.12")
-    to, via = match.groups()
-    if to != "default":
-        try:
-            net = IPv4Network(to, strict=False)
-        except ValueError:
-            raise InputError(f'"{to}" is not a CIDR like 10.244.1.0/24 or "default"') from None
-        if str(net) != to and f"{net.network_address}" != to:
-            raise InputError(f"{to} has host bits set; the network is {net}")
-        to = str(net)
-    dest = IPv4Network("0.0.0.0/0") if to == "default" else IPv4Network(to)
-    for other in existing:
-        other_net = IPv4Network("0.0.0.0/0" if other == "default" else other, strict=False)
-        if other_net == dest:
-            raise InputError(f"there is already a route to {other}; remove it first")
-    return to, parse_next_hop(via, node_network, own)
-
-
-def parse_next_hop(text: str, node_network: IPv4Network,
-                   own: IPv4Address | None = None) -> str:
-    """A ``via`` address: another node's IP or the gateway, on the nodes' network."""
-    try:
-        hop = IPv4Address(text)
-    except ValueError:
-        raise InputError(f'"{text}" is not an IPv4 address') from None
-    if hop not in node_network:
-        raise InputError(f"the next hop {hop} is not on the node network {node_network}")
-    if hop == own:
-        raise InputError(f"{hop} is this node's own address; the next hop is another node "
-                         "or the gateway")
-    return str(hop)
 
 
 # ----------------------------------------------------------------------- context
@@ -248,45 +137,22 @@ def parse_next_hop(text: str, node_network: IPv4Network,
 
 @dataclass(frozen=True)
 class _Context:
-    """The selected object plus what the puzzle lets the player change in it."""
+    """The selected object, and the level's locks to ask before offering an edit of it."""
 
     level: LoadedLevel
     target: Target
     data: dict[str, Any]
-    all_fields: bool
-    prefixes: tuple[tuple[Segment, ...], ...]
+    original: Collection[str] | None
+    view: StateView
 
     @property
     def ref(self) -> str:
         return self.target.ref
 
     def may(self, path: str) -> bool:
-        """Would a SetEdit of ``path`` pass the locks? (the test ``locks.refusal`` makes)."""
-        if self.all_fields:
-            return True
-        try:
-            concrete = resolve_path(self.data, path)
-        except PathError:
-            concrete = parse_path(path)
-        return any(is_prefix(prefix, concrete) for prefix in self.prefixes)
-
-
-def _context(level: LoadedLevel, target: Target,
-             editable: tuple[str, ...] | None) -> _Context | None:
-    if editable is None:
-        return None
-    data = target.data()
-    prefixes: list[tuple[Segment, ...]] = []
-    for text in editable:
-        try:
-            parsed = parse_path(text)
-        except PathError:
-            continue  # a broken lock opens nothing, as in game.locks
-        try:
-            prefixes.append(resolve_path(data, parsed))
-        except PathError:
-            prefixes.append(parsed)
-    return _Context(level, target, data, not editable, tuple(prefixes))
+        """Would a SetEdit of ``path`` pass the locks? Asked of ``game.locks`` itself."""
+        probe = SetEdit(ref=self.ref, path=path, value=None)
+        return refusal(self.level, probe, original=self.original) is None
 
 
 def _fixed(edit: AnyEdit) -> Callable[[str], AnyEdit]:
@@ -316,20 +182,13 @@ def next_service_type(svc: Service) -> str:
     return candidate
 
 
-def _selected_port_names(level: LoadedLevel, svc: Service, namespace: str) -> str:
+def _selected_port_names(view: StateView, svc: Service, namespace: str) -> str:
     """"http=8080, admin=9901": what a targetPort name can refer to in the selected pods."""
-    selector = svc.spec.selector
-    if not selector:
+    info = view.service(namespace, svc.metadata.name)
+    if info is None:
         return ""
-    seen: dict[str, set[int]] = {}
-    for pod in level.world.pods:
-        if pod.namespace == namespace and all(pod.labels.get(k) == v
-                                              for k, v in selector.items()):
-            for port in pod.ports:
-                if port.name:
-                    seen.setdefault(port.name, set()).add(port.port)
-    return ", ".join(f"{name}={'/'.join(str(p) for p in sorted(ports))}"
-                     for name, ports in sorted(seen.items()))
+    return ", ".join(f"{name}={'/'.join(str(p) for p in ports)}"
+                     for name, ports in view.named_ports(info).items())
 
 
 def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
@@ -353,7 +212,7 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
             actions.append(QuickAction(
                 f"service-type-{other}", "service-type-set", f"Set type: {spec.type} → {other}",
                 _fixed(SetEdit(ref=ref, path="spec.type", value=other)), field="spec.type"))
-    names = _selected_port_names(ctx.level, svc, ctx.target.namespace or "default")
+    names = _selected_port_names(ctx.view, svc, ctx.target.namespace or "default")
     node_range = ctx.level.world.cluster.node_port_range
     for i, port in enumerate(spec.ports):
         base = f"spec.ports[{i}]"
@@ -411,7 +270,8 @@ def _set_action(id_: str, kind: str, label: str, ref: str, path: str,
                 parse: Callable[[str], Any], prompt: Prompt) -> QuickAction:
     def build(value: str) -> AnyEdit:
         return SetEdit(ref=ref, path=path, value=parse(value))
-    return QuickAction(id_, kind, label, build, prompt, field=path)
+    return QuickAction(id_, kind, label, build, prompt, field=path,
+                       probe=SetEdit(ref=ref, path=path, value=None))
 
 
 # -------------------------------------------------------------------------- nodes
@@ -607,13 +467,7 @@ def _slug(text: str) -> str:
 
 def _unique_name(level: LoadedLevel, namespace: str, base: str) -> str:
     """A NetworkPolicy name not yet taken in ``namespace`` (``base``, ``base-2`` …)."""
-    taken = {resource_ref(r) for r in level.spec.resources if r.metadata is not None}
-    base = base[:55].strip("-") or "policy"
-    name, n = base, 1
-    while f"networkpolicy/{namespace}/{name}" in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    return unique_name(level, "NetworkPolicy", namespace, base or "policy")
 
 
 def _policy(name: str, namespace: str, spec: dict[str, Any]) -> dict[str, Any]:
@@ -694,19 +548,20 @@ def _template_actions(level: LoadedLevel, target: Target | None, ref: str,
                 "matchLabels": {"kubernetes.io/metadata.name": source}}}]}]}))
 
     namespaces = ", ".join(sorted(level.world.namespaces))
+    probe = CreateEdit(manifest=_policy("probe", ns, {}))
     actions += [
         QuickAction(
             "policy-allow-from-pods", "policy-template",
             f"New NetworkPolicy: allow ingress to {to_whom} from pods with a label…", from_pods,
             Prompt(f"Allow ingress to {to_whom} from pods in {ns} labelled", "", "app=web",
                    "key=value pairs the source pods must all carry (a podSelector alone only "
-                   "matches pods of the policy's own namespace).")),
+                   "matches pods of the policy's own namespace)."), probe=probe),
         QuickAction(
             "policy-allow-from-namespace", "policy-template",
             f"New NetworkPolicy: allow ingress to {to_whom} from a namespace…", from_namespace,
             Prompt(f"Allow ingress to {to_whom} from every pod of namespace", "", "monitoring",
                    "Matched by the kubernetes.io/metadata.name label every namespace carries. "
-                   f"Namespaces here: {namespaces or 'none'}.")),
+                   f"Namespaces here: {namespaces or 'none'}."), probe=probe),
     ]
     return actions
 
@@ -727,23 +582,54 @@ def _namespace_of(target: Target | None, ref: str) -> str | None:
     return None
 
 
-def _kind_in(kind: str, kinds: Sequence[str]) -> bool:
-    """Case-insensitive kind match; "*" (what a sandbox without a puzzle passes) is any kind."""
-    wanted = {k.lower() for k in kinds}
-    return "*" in wanted or kind.lower() in wanted
+def _rename_action(level: LoadedLevel, target: Target,
+                   original: Collection[str] | None) -> QuickAction | None:
+    """Rename = delete + create with the new name, applied and undone as one step."""
+    manifest = target.data()
+    if refusal(level, CreateEdit(manifest=manifest), original=original) is not None:
+        return None
+    ref = target.ref
+
+    def build(value: str) -> tuple[AnyEdit, ...]:
+        name = parse_dns_name(value).rstrip(".").lower()
+        if name == target.name:
+            raise InputError(f"{ref} is already called {name}")
+        renamed = {**manifest, "metadata": {**manifest.get("metadata", {}), "name": name}}
+        return DeleteEdit(ref=ref), CreateEdit(manifest=renamed, index=target.index)
+
+    return QuickAction(
+        "rename", "rename", f"Rename {ref}… (delete + create: objects that name it keep the "
+        "old name)", build,
+        Prompt(f"New name for {ref}", target.name, target.name,
+               "Lowercase letters, digits, '-' and '.'. Counts as two edits: a delete and a "
+               "create."),
+        probe=DeleteEdit(ref=ref))
 
 
-def quick_actions(level: LoadedLevel, ref: str, editable: tuple[str, ...] | None,
-                  can_create: Sequence[str] = (),
-                  can_delete: Sequence[str] = ()) -> list[QuickAction]:
-    """Every action the inspector offers for ``ref`` (empty for unknown refs).
+def _new_object_actions(level: LoadedLevel, namespace: str | None) -> list[QuickAction]:
+    """"New <kind> in <namespace>…": open the YAML editor on a commented starting manifest."""
+    actions = []
+    for template in templates(level, namespace):
+        actions.append(QuickAction(
+            f"new-{template.id}", "new-object", f"New {template.label}…", _draft_build,
+            field=None, probe=CreateEdit(manifest={"kind": template.kind}),
+            draft=template.text))
+    return actions
 
-    ``editable`` is the session's answer for this object: None = locked, ``()`` =
-    every field, else the field prefixes the player may change. ``can_create`` /
-    ``can_delete`` are the kinds the puzzle lets the player add / remove ("*":
-    any kind, for a sandbox without a puzzle). A pod of a workload or an
-    implicit namespace is not an object of the level: it gets only the
-    create-in-this-namespace templates.
+
+def _draft_build(text: str) -> AnyEdit:
+    return CreateEdit(manifest=parse_manifest(text))
+
+
+def quick_actions(level: LoadedLevel, ref: str, *, original: Collection[str] | None = None,
+                  view: StateView | None = None) -> list[QuickAction]:
+    """Every action offered for ``ref`` (empty for unknown refs), each one the locks accept.
+
+    ``original``: the refs of the level as opened (``locks.original_refs``), so
+    objects the player created count as theirs, exactly as ``Session`` judges
+    edits. A pod of a workload or an implicit namespace is not an object of the
+    level: it gets only the create-in-this-namespace actions. ``view``: the
+    session's view of this state, when the caller has one (else one is built).
     """
     try:
         ref = canonical_ref(ref)
@@ -755,8 +641,8 @@ def quick_actions(level: LoadedLevel, ref: str, editable: tuple[str, ...] | None
     except EditError:
         target = None
     actions: list[QuickAction] = []
-    ctx = _context(level, target, editable) if target is not None else None
-    if ctx is not None and target is not None:
+    if target is not None:
+        ctx = _Context(level, target, target.data(), original, view or StateView(level))
         obj = target.obj
         if isinstance(obj, Service):
             actions += _service_actions(ctx, obj)
@@ -774,11 +660,25 @@ def quick_actions(level: LoadedLevel, ref: str, editable: tuple[str, ...] | None
                                    "key=value pairs; a NetworkPolicy namespaceSelector "
                                    "chooses namespaces by these labels.")
             actions += [label] if label else []
-    if target is not None and not target.is_node and _kind_in(target.kind, can_delete):
-        actions.append(QuickAction(f"delete-{target.kind.lower()}", "delete",
-                                   f"Delete {target.ref}", _fixed(DeleteEdit(ref=target.ref))))
+        if not target.is_node:
+            actions.append(QuickAction(f"delete-{target.kind.lower()}", "delete",
+                                       f"Delete {target.ref}", _fixed(DeleteEdit(ref=target.ref))))
+            rename = _rename_action(level, target, original)
+            if rename is not None:
+                actions.append(rename)
     namespace = _namespace_of(target, ref)
-    if namespace is not None and _kind_in("NetworkPolicy", can_create):
+    if namespace is not None:
         actions += _template_actions(level, target, ref, namespace)
-    return actions
+    if ref.startswith("namespace/"):
+        # The namespace's own line offers every kind the level lets the player create
+        # there; on other objects that list would bury their own repairs.
+        actions += _new_object_actions(level, namespace)
+    return [a for a in actions
+            if a.probe is None or refusal(level, a.probe, original=original) is None]
 
+
+def new_object_actions(level: LoadedLevel, namespace: str | None, *,
+                       original: Collection[str] | None = None) -> list[QuickAction]:
+    """The "new object" drafts the level lets the player create in ``namespace``."""
+    return [a for a in _new_object_actions(level, namespace)
+            if a.probe is None or refusal(level, a.probe, original=original) is None]

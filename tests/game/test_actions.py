@@ -16,17 +16,15 @@ from typing import Any
 
 import pytest
 
-from k8snet_tui.app.widgets.quick_actions import (
+from k8snet_tui.game.actions import QuickAction, next_service_type, quick_actions
+from k8snet_tui.game.edits import apply_edit, apply_edits, find_object
+from k8snet_tui.game.inputs import (
     InputError,
-    QuickAction,
     format_labels,
-    next_service_type,
     parse_labels,
     parse_port_or_name,
     parse_route,
-    quick_actions,
 )
-from k8snet_tui.game.edits import apply_edit, find_object
 from k8snet_tui.game.locks import editable_fields, original_refs, refusal
 from k8snet_tui.game.paths import get_path, is_prefix, resolve_path
 from k8snet_tui.model.edits import (
@@ -162,6 +160,7 @@ def sample_value(action: QuickAction, level: LoadedLevel) -> str:
         "container-port": ["19999", "19998"],
         "backend-port": ["8443", "8444"],
         "ingress-class": ["nginx", "public"],
+        "rename": ["renamed-by-player"],
     }
     if action.id == "policy-allow-from-pods":
         return "app=quick"
@@ -189,10 +188,13 @@ def test_every_action_on_an_unlocked_level_makes_an_edit_the_game_applies(path: 
     level = unlocked(load(path))
     seen = 0
     for ref in every_ref(level):
-        # Deleting what a flow names is refused by design; policies are never named.
-        for action in quick_actions(level, ref, (), ["*"], ["NetworkPolicy"]):
-            edit = action.edit(sample_value(action, level))
-            after = apply_edit(level, edit)
+        for action in quick_actions(level, ref):
+            if action.kind in ("delete", "rename", "new-object") and \
+                    not ref.startswith("networkpolicy/"):
+                # Deleting what a flow names is refused by design (policies are never
+                # named); drafts are tested with the templates.
+                continue
+            after = apply_edits(level, action.edits(sample_value(action, level)))
             assert after.spec != level.spec, f"{ref}: {action.label} changed nothing"
             seen += 1
     assert seen > 0
@@ -209,11 +211,18 @@ def test_actions_offered_on_a_puzzle_never_break_its_locks(path: Path) -> None:
             editable = editable_fields(level, ref, original=original)
         except Exception:
             continue
-        for action in quick_actions(level, ref, editable, puzzle.create, puzzle.delete):
-            edit = action.edit(sample_value(action, level))
-            assert refusal(level, edit, original=original) is None, (ref, action.label)
-            if action.kind != "delete":  # deleting what a flow names is refused by design
-                apply_edit(level, edit, enforce_locks=True, original=original)
+        assert editable is not None or puzzle.create or puzzle.delete or \
+            not quick_actions(level, ref, original=original)
+        for action in quick_actions(level, ref, original=original):
+            if action.draft is not None:
+                edits: tuple[AnyEdit, ...] = action.edits(action.draft)
+            else:
+                edits = action.edits(sample_value(action, level))
+            for edit in edits:
+                assert refusal(level, edit, original=original) is None, (ref, action.label)
+            if action.kind not in ("delete", "rename"):
+                # deleting what a flow names is refused by design
+                apply_edits(level, edits, enforce_locks=True, original=original)
 
 
 @pytest.mark.parametrize("path", LEVEL_FILES, ids=level_ids)
@@ -222,17 +231,14 @@ def test_locked_objects_get_only_create_and_delete_actions(path: Path) -> None:
     for ref in level.world.refs:
         if editable_fields(level, ref) is not None:
             continue
-        assert quick_actions(level, ref, None) == []
         kinds = {a.kind for a in _actions(level, ref)}
-        assert kinds <= {"delete", "policy-template"}, ref
+        assert kinds <= {"delete", "rename", "policy-template", "new-object"}, ref
 
 
 def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
     """What the inspector offers for ``ref`` on the level as a player opens it."""
-    puzzle = level.spec.puzzle
-    assert puzzle is not None
-    editable = editable_fields(level, ref, original=original_refs(level))
-    return quick_actions(level, ref, editable, puzzle.create, puzzle.delete)
+    assert level.spec.puzzle is not None
+    return quick_actions(level, ref, original=original_refs(level))
 
 
 def _typed(value: Any) -> str:
@@ -268,7 +274,8 @@ def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
         ns = step.manifest.get("metadata", {}).get("namespace", "default")
         kind = step.manifest.get("kind")
         for action in _actions(level, f"namespace/{ns}"):
-            if action.prompt is None and isinstance(edit := action.edit(), CreateEdit) and \
+            if action.prompt is None and action.draft is None and \
+                    isinstance(edit := action.edit(), CreateEdit) and \
                     _unnamed(apply_edit(level, edit), kind) == _unnamed(want, kind):
                 return False, True
         return False, False
@@ -278,6 +285,8 @@ def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
         concrete = resolve_path(find_object(level, step.ref).data(), step.path)
     after = find_object(want, step.ref).data()
     for action in _actions(level, step.ref):
+        if action.draft is not None:
+            continue
         if action.prompt is None:
             value = ""
         elif isinstance(step, AddRouteEdit) and action.kind == "route-add":
@@ -318,15 +327,13 @@ def test_level_solutions_are_made_of_the_quick_actions_a_player_sees() -> None:
 def test_only_the_fields_a_puzzle_opens_get_actions() -> None:
     level = load_level_text(EDGE + EDGE_PUZZLE)
     ref = "service/shop/web"
-    kinds = {a.kind for a in quick_actions(level, ref, editable_fields(level, ref))}
+    kinds = {a.kind for a in quick_actions(level, ref)}
     assert kinds == {"service-port", "target-port", "node-port", "node-port-clear"}
-    kinds = {a.kind for a in quick_actions(level, ref, ())}
+    kinds = {a.kind for a in quick_actions(edge(), ref)}
     assert {"service-type", "selector"} <= kinds
-    node = {a.kind for a in quick_actions(level, "node/node-a",
-                                          editable_fields(level, "node/node-a"))}
+    node = {a.kind for a in quick_actions(level, "node/node-a")}
     assert node == {"route-add", "route-via", "route-remove"}
-    assert quick_actions(level, "deployment/shop/web", editable_fields(
-        level, "deployment/shop/web")) == []
+    assert quick_actions(level, "deployment/shop/web") == []
 
 
 
@@ -342,7 +349,7 @@ def _action(actions: list[QuickAction], kind: str, **match: Any) -> QuickAction:
 
 def test_service_actions_use_index_paths() -> None:
     level = edge()
-    actions = quick_actions(level, "service/shop/web", ())
+    actions = quick_actions(level, "service/shop/web")
     assert _action(actions, "target-port").edit("8080") == SetEdit(
         ref="service/shop/web", path="spec.ports[0].targetPort", value=8080)
     assert _action(actions, "target-port").edit("http") == SetEdit(
@@ -365,15 +372,16 @@ def test_cycle_type_walks_clusterip_nodeport_loadbalancer() -> None:
     level = edge()
     seen = []
     for _ in range(3):
-        action = _action(quick_actions(level, "service/shop/api", ()), "service-type")
+        action = _action(quick_actions(level, "service/shop/api"), "service-type")
         level = apply_edit(level, action.edit())
         seen.append(_service(level, "service/shop/api").spec.type)
     assert seen == ["NodePort", "LoadBalancer", "ClusterIP"]
 
 
 def test_an_external_name_service_offers_its_target_name() -> None:
-    actions = quick_actions(edge(), "service/shop/legacy", ())
-    assert {a.kind for a in actions} == {"service-type", "service-type-set", "external-name"}
+    actions = quick_actions(edge(), "service/shop/legacy")
+    assert {a.kind for a in actions} - {"delete", "rename", "policy-template"} == {
+        "service-type", "service-type-set", "external-name"}
     action = _action(actions, "external-name")
     assert action.edit("db.example.com.") == SetEdit(
         ref="service/shop/legacy", path="spec.externalName", value="db.example.com.")
@@ -381,7 +389,7 @@ def test_an_external_name_service_offers_its_target_name() -> None:
 
 
 def test_every_other_service_type_is_one_edit_away() -> None:
-    actions = [a for a in quick_actions(edge(), "service/shop/api", ())
+    actions = [a for a in quick_actions(edge(), "service/shop/api")
                if a.field == "spec.type"]
     assert [(a.kind, a.edit()) for a in actions] == [
         ("service-type", SetEdit(ref="service/shop/api", path="spec.type", value="NodePort")),
@@ -394,7 +402,7 @@ def test_a_pinned_node_port_keeps_cycle_type_away_from_clusterip() -> None:
     level = edge()
     svc = _service(level, "service/shop/web")
     assert next_service_type(svc) == "NodePort"  # ClusterIP would be refused with nodePort set
-    actions = quick_actions(level, "service/shop/web", ())
+    actions = quick_actions(level, "service/shop/web")
     action = _action(actions, "service-type")
     assert "cleared first" in action.label
     assert "service-type-set" not in {a.kind for a in actions}
@@ -402,15 +410,15 @@ def test_a_pinned_node_port_keeps_cycle_type_away_from_clusterip() -> None:
 
 
 def test_node_port_is_offered_only_for_exposed_types_and_checked_against_the_range() -> None:
-    kinds = {a.kind for a in quick_actions(edge(), "service/shop/api", ())}
+    kinds = {a.kind for a in quick_actions(edge(), "service/shop/api")}
     assert "node-port" not in kinds  # a ClusterIP Service has no nodePort
-    action = _action(quick_actions(edge(), "service/shop/web", ()), "node-port")
+    action = _action(quick_actions(edge(), "service/shop/web"), "node-port")
     assert action.validate("80") == "80 is outside the NodePort range 30000-32767"
     assert action.validate("30001") is None
 
 
 def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
-    actions = quick_actions(edge(), "node/node-a", ())
+    actions = quick_actions(edge(), "node/node-a")
     add = _action(actions, "route-add")
     assert add.edit("10.244.7.0/24 via 192.168.0.12") == AddRouteEdit(
         ref="node/node-a", to="10.244.7.0/24", via="192.168.0.12")
@@ -435,7 +443,7 @@ def test_node_actions_add_and_remove_routes_and_toggle_flags() -> None:
 
 def test_a_node_without_routes_of_its_own_can_remove_its_default_route() -> None:
     level = edge()
-    actions = quick_actions(level, "node/node-b", ())
+    actions = quick_actions(level, "node/node-b")
     assert "route-via" not in {a.kind for a in actions}  # no entry of its own to change
     action = _action(actions, "route-remove")
     assert action.edit() == RemoveRouteEdit(ref="node/node-b", to="default")
@@ -444,7 +452,7 @@ def test_a_node_without_routes_of_its_own_can_remove_its_default_route() -> None
 
 def test_ingress_actions_toggle_path_type_and_set_backend_ports_and_class() -> None:
     level = edge()
-    actions = quick_actions(level, "ingress/shop/shop", ())
+    actions = quick_actions(level, "ingress/shop/shop")
     toggles = [a.edit() for a in actions if a.kind == "path-type"]
     assert toggles == [
         SetEdit(ref="ingress/shop/shop", path="spec.rules[0].http.paths[0].pathType",
@@ -467,12 +475,12 @@ def test_ingress_actions_toggle_path_type_and_set_backend_ports_and_class() -> N
 
 def test_pod_and_workload_actions_change_container_ports_and_labels() -> None:
     level = edge()
-    pod = quick_actions(level, "pod/default/tools", ())
+    pod = quick_actions(level, "pod/default/tools")
     assert _action(pod, "container-port").edit("2222") == SetEdit(
         ref="pod/default/tools", path="spec.containers[0].ports[0].containerPort", value=2222)
     assert _action(pod, "labels").edit("app=tools, debug=true") == SetEdit(
         ref="pod/default/tools", path="metadata.labels", value={"app": "tools", "debug": "true"})
-    web = quick_actions(level, "deployment/shop/web", ())
+    web = quick_actions(level, "deployment/shop/web")
     labels = _action(web, "labels")
     assert labels.prompt is not None
     assert labels.prompt.initial == "app=web"
@@ -481,19 +489,43 @@ def test_pod_and_workload_actions_change_container_ports_and_labels() -> None:
         value={"app": "web", "tier": "front"})
 
 
+def puzzled(create: str = "[]", delete: str = "[]", original: bool = True) -> LoadedLevel:
+    """The edge cluster as a puzzle that opens every object but creates/deletes only these."""
+    editable = ", ".join(sorted(edge().world.refs))
+    return load_level_text(EDGE + f"puzzle:\n  editable: [{editable}]\n"
+                                  f"  create: {create}\n  delete: {delete}\n")
+
+
 def test_delete_is_offered_only_for_kinds_the_puzzle_lets_go() -> None:
-    level = edge()
     ref = "networkpolicy/shop/deny-all"
-    assert "delete" not in {a.kind for a in quick_actions(level, ref, (), [], [])}
-    delete = _action(quick_actions(level, ref, (), [], ["NetworkPolicy"]), "delete")
+    assert "delete" not in {a.kind for a in quick_actions(puzzled(), ref)}
+    delete = _action(quick_actions(puzzled(delete="[NetworkPolicy]"), ref), "delete")
     assert delete.edit() == DeleteEdit(ref=ref)
 
 
+def test_an_object_the_player_created_can_be_deleted_and_renamed() -> None:
+    level = puzzled(create="[NetworkPolicy]")
+    original = original_refs(level)
+    create = _action(quick_actions(level, "service/shop/web", original=original),
+                     "policy-template", id="policy-default-deny").edit()
+    level = apply_edit(level, create, original=original)
+    ref = "networkpolicy/shop/default-deny-ingress"
+    kinds = {a.kind for a in quick_actions(level, ref, original=original)}
+    assert {"delete", "rename"} <= kinds
+    assert "delete" not in {a.kind for a in quick_actions(
+        level, "networkpolicy/shop/deny-all", original=original)}
+    rename = _action(quick_actions(level, ref, original=original), "rename")
+    edits = rename.edits("deny-ingress")
+    after = apply_edits(level, edits, enforce_locks=True, original=original)
+    assert find_object(after, "networkpolicy/shop/deny-ingress").index == \
+        find_object(level, ref).index
+    assert rename.validate("default-deny-ingress") is not None  # the same name
+
+
 def test_policy_templates_need_create_and_land_in_the_selected_namespace() -> None:
-    level = edge()
-    assert not [a for a in quick_actions(level, "service/shop/web", (), [], [])
+    assert not [a for a in quick_actions(puzzled(), "service/shop/web")
                 if a.kind == "policy-template"]
-    actions = quick_actions(level, "service/shop/web", (), ["NetworkPolicy"], [])
+    actions = quick_actions(puzzled(create="[NetworkPolicy]"), "service/shop/web")
     templates = {a.id: a for a in actions if a.kind == "policy-template"}
     assert set(templates) == {"policy-default-deny", "policy-allow-dns",
                               "policy-allow-from-pods", "policy-allow-from-namespace"}
@@ -519,10 +551,10 @@ def test_policy_templates_need_create_and_land_in_the_selected_namespace() -> No
 
 def test_template_names_never_collide_with_existing_policies() -> None:
     level = edge()
-    first = _action(quick_actions(level, "namespace/shop", (), ["*"], []), "policy-template",
+    first = _action(quick_actions(level, "namespace/shop"), "policy-template",
                     id="policy-default-deny").edit()
     level = apply_edit(level, first)
-    second = _action(quick_actions(level, "namespace/shop", (), ["*"], []), "policy-template",
+    second = _action(quick_actions(level, "namespace/shop"), "policy-template",
                      id="policy-default-deny").edit()
     assert isinstance(second, CreateEdit)
     assert second.manifest["metadata"]["name"] == "default-deny-ingress-2"
@@ -530,8 +562,7 @@ def test_template_names_never_collide_with_existing_policies() -> None:
 
 
 def test_a_workload_pod_gets_only_templates_built_from_its_labels() -> None:
-    level = edge()
-    actions = quick_actions(level, "pod/shop/web-0", (), ["NetworkPolicy"], ["*"])
+    actions = quick_actions(puzzled(create="[NetworkPolicy]", delete="[Pod]"), "pod/shop/web-0")
     assert {a.kind for a in actions} == {"policy-template"}
     edit = _action(actions, "policy-template", id="policy-allow-from-pods").edit("app=x")
     assert isinstance(edit, CreateEdit)
@@ -539,18 +570,17 @@ def test_a_workload_pod_gets_only_templates_built_from_its_labels() -> None:
 
 
 def test_unknown_refs_offer_nothing() -> None:
-    assert quick_actions(edge(), "service/shop/nope", (), ["*"], ["*"]) != []  # templates only
-    assert {a.kind for a in quick_actions(edge(), "service/shop/nope", (), ["*"], ["*"])} == {
-        "policy-template"}
-    assert quick_actions(edge(), "not a ref", (), ["*"], ["*"]) == []
-    assert quick_actions(edge(), "ingressclass/nginx", (), [], []) == []
+    assert quick_actions(edge(), "service/shop/nope") != []  # templates only
+    assert {a.kind for a in quick_actions(edge(), "service/shop/nope")} == {"policy-template"}
+    assert quick_actions(edge(), "not a ref") == []
+    assert {a.kind for a in quick_actions(puzzled(), "ingressclass/nginx")} == set()
 
 
 # -------------------------------------------------------------------- parsing
 
 
 def test_quick_actions_are_pure_logic_without_textual() -> None:
-    code = ("import sys, k8snet_tui.app.widgets.quick_actions\n"
+    code = ("import sys, k8snet_tui.game.actions\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
