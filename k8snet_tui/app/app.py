@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -19,7 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from k8snet_tui.app.commands import GameCommands
-from k8snet_tui.app.messages import LevelChosen
+from k8snet_tui.app.messages import LevelChosen, OpenLockedLevel, UnlockAllLevels
 from k8snet_tui.game.catalog import Catalog, LevelEntry, PackEntry, build_catalog
 from k8snet_tui.game.packs import discover_packs
 from k8snet_tui.game.progress import (
@@ -32,9 +32,6 @@ from k8snet_tui.game.progress import (
 from k8snet_tui.game.session import Clock, Session
 from k8snet_tui.model.load import load_level
 from k8snet_tui.model.problems import LevelError, Problem
-
-if TYPE_CHECKING:
-    from k8snet_tui.app.screens.level_select import OpenLockedLevel, UnlockAllLevels
 
 TOAST_SECONDS: dict[str, float] = {"information": 4.0, "warning": 5.0, "error": 6.0}
 """How long a toast stays: long enough to read a line, short enough not to sit on the

@@ -68,7 +68,7 @@ def _level_jumps(app: K8snetApp) -> list[tuple[str, str, Callable[[], object]]]:
                 continue
             rec = app.save.levels.get(entry.key)
             state = "solved" if rec and rec.solved else "not solved yet"
-            out.append((f"Jump to level: {entry.title}", f"{pack.title} · {entry.chapter} · "
-                                                         f"{state}",
+            where = " · ".join(x for x in (pack.title, entry.chapter_title, state) if x)
+            out.append((f"Jump to level: {entry.title}", where,
                         partial(app.open_level, pack.id, entry.index)))
     return out

@@ -49,3 +49,18 @@ class LevelChosen(Message):
 
     pack_id: str
     level_index: int
+
+
+@dataclass
+class OpenLockedLevel(Message):
+    """The player confirmed opening a locked level anyway; it stays open from now on."""
+
+    pack_id: str
+    level_index: int
+
+
+@dataclass
+class UnlockAllLevels(Message):
+    """The player switched the "every level is open" setting on (or back off)."""
+
+    unlock: bool

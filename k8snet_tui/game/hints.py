@@ -55,24 +55,17 @@ def derived_hints(traces: Sequence[Trace], *, level: LoadedLevel | None = None,
         return []
     explanation = explain(level, failing, original=original) if level is not None else None
     if failing.expect == "deny":
-        if explanation is not None:
-            hop = next((h for h in failing.hops if h.verdict == "pass" and h.ref), None)
-            return [
-                f'"{failing.name}" must be blocked, but it gets through.',
-                "Something lets it pass"
-                + (f" at {hop.where}" if hop is not None else "")
-                + ": a fix that opens everything is not a fix.",
-                _explanation_hint(explanation.text,
-                                  explanation.ref if explanation.fix else None,
-                                  explanation.field),
-            ]
         hop = next((h for h in failing.hops if h.verdict == "pass" and h.ref), None)
+        precise = (f"Trace it: {failing.detail}" if explanation is None else
+                   _explanation_hint(explanation.text,
+                                     explanation.ref if explanation.fix else None,
+                                     explanation.field))
         return [
             f'"{failing.name}" must be blocked, but it gets through.',
             "Something lets it pass"
             + (f" at {hop.where}" if hop is not None else "")
             + ": a fix that opens everything is not a fix.",
-            f"Trace it: {failing.detail}",
+            precise,
         ]
     hints = [f'"{failing.name}" does not get through yet ({failing.verdict.value}).']
     if failing.reason is not None:

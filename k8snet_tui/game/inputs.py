@@ -99,6 +99,16 @@ def parse_labels(text: str, *, allow_empty: bool = True) -> dict[str, str]:
     return labels
 
 
+def typed(value: Any) -> str:
+    """What a player types into a prompt to enter ``value``: the prompts' parsing, inverted
+    (``{"number": 80}`` → ``80``, a label map → ``app=web, tier=api``)."""
+    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"number", "name"}:
+        return str(next(iter(value.values())))
+    if isinstance(value, dict):
+        return format_labels(value)
+    return str(value)
+
+
 def format_labels(labels: Mapping[str, str] | None) -> str:
     """The inverse of ``parse_labels``, used to prefill prompts."""
     return ", ".join(f"{k}={v}" for k, v in (labels or {}).items())

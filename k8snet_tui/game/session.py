@@ -221,6 +221,27 @@ class Session:
         return hint_tiers(puzzle.hints if puzzle else [], self.result.traces,
                           level=self.level, original=self.original)
 
+    def culprit(self, index: int) -> str | None:
+        """The object to open for flow ``index``: the one the explanation names (for a flow
+        that gets through when it must not, the one that should stop it), else the one the
+        trace blames, else the one at its failing hop (a workload's pod: the workload)."""
+        traces = self.result.traces
+        if not 0 <= index < len(traces):
+            return None
+        trace = traces[index]
+        explanation = self.explanation(index)
+        if explanation is not None and explanation.ref is not None:
+            return explanation.ref
+        if trace.blame is not None:
+            return trace.blame.ref
+        hop = trace.failing_hop
+        if hop is None or not hop.ref or "/" not in hop.ref or \
+                hop.ref.split("/", 1)[0] in ("internet", "gateway"):
+            return None
+        owner = next((p.owner for p in self.level.world.pods if p.ref == hop.ref and p.owner),
+                     None)
+        return owner or hop.ref
+
     def explanation(self, index: int) -> Explanation | None:
         """What to tell the player about flow ``index`` now (computed once per state)."""
         if self._explained[0] is not self.result:

@@ -40,7 +40,7 @@ from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.game.actions import QuickAction
 from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref, find_object
-from k8snet_tui.game.inputs import InputError, dump_yaml, format_labels
+from k8snet_tui.game.inputs import InputError, dump_yaml, typed
 from k8snet_tui.game.paths import get_path
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.game.session import Session
@@ -474,15 +474,6 @@ def _variant(manifest: Mapping[str, Any]) -> str:
     return "-headless" if spec.get("clusterIP") == "None" else ""
 
 
-def _typed(value: Any) -> str:
-    """What a player types into a prompt to enter ``value`` (the prompts' parsing, inverted)."""
-    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"number", "name"}:
-        return str(next(iter(value.values())))
-    if isinstance(value, dict):
-        return format_labels(value)
-    return str(value)
-
-
 def _value_for(action: QuickAction, before: LoadedLevel, want: LoadedLevel,
                step: AnyEdit) -> str | None:
     """The text to give ``action`` so it might make ``step``, or None if it cannot."""
@@ -496,4 +487,4 @@ def _value_for(action: QuickAction, before: LoadedLevel, want: LoadedLevel,
         return None
     missing = object()
     current = get_path(find_object(want, step.ref).data(), action.field, missing)
-    return None if current is missing else _typed(current)
+    return None if current is missing else typed(current)

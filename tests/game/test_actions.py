@@ -20,10 +20,10 @@ from k8snet_tui.game.actions import QuickAction, next_service_type, quick_action
 from k8snet_tui.game.edits import apply_edit, apply_edits, find_object
 from k8snet_tui.game.inputs import (
     InputError,
-    format_labels,
     parse_labels,
     parse_port_or_name,
     parse_route,
+    typed,
 )
 from k8snet_tui.game.locks import editable_fields, original_refs, refusal
 from k8snet_tui.game.paths import get_path, is_prefix, resolve_path
@@ -241,15 +241,6 @@ def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
     return quick_actions(level, ref, original=original_refs(level))
 
 
-def _typed(value: Any) -> str:
-    """What a player types to enter ``value`` (the inverse of the prompts' parsing)."""
-    if isinstance(value, dict) and len(value) == 1 and set(value) <= {"number", "name"}:
-        return str(next(iter(value.values())))
-    if isinstance(value, dict):
-        return format_labels(value)
-    return str(value)
-
-
 def _unnamed(level: LoadedLevel, kind: Any) -> list[Any]:
     """The level's objects with the names of ``kind`` objects blanked (templates pick names)."""
     out = []
@@ -299,7 +290,7 @@ def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
             if current is missing:
                 continue  # the step removes the field: a fixed action may (clear nodePort)
             claimed = True
-            value = _typed(current)
+            value = typed(current)
         else:
             continue
         try:

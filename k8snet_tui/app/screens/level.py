@@ -111,9 +111,10 @@ class LevelScreen(Screen[None]):
                     yield TraceView(id="trace-view")
                 with TabPane("Edit [3]", id="edit"):
                     yield Inspector(id="inspector")
-                with TabPane("Briefing [4]", id="brief"), VerticalScroll():
+                with TabPane("Briefing [4]", id="brief"), VerticalScroll(id="brief-scroll"):
+                    # Hints first: h shows them here, whole (a toast would cut them short).
+                    yield Static(id="hints", markup=False)
                     yield Markdown(spec.briefing or "_No briefing._", id="briefing")
-                    yield Static(id="hints")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -219,8 +220,9 @@ class LevelScreen(Screen[None]):
             self._show_inspector()
         elif tab == "brief":
             hints = s.shown_hints()
-            self.query_one("#hints", Static).update(
-                "\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)) if hints else "")
+            box = self.query_one("#hints", Static)
+            box.update("\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)))
+            box.display = bool(hints)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content.id == "tabs" and event.pane.id is not None:
@@ -392,9 +394,11 @@ class LevelScreen(Screen[None]):
         if hint is None:
             self.notify("No more hints: the trace of the failing flow says the rest.")
             return
-        self.notify(hint, title=f"Hint {self.session.hints_used}", timeout=20)
+        self.notify(hint, title=f"Hint {self.session.hints_used} (whole in the Briefing tab)")
         self.refresh_state()
         self.game.record_progress(self.entry, self.session)
+        self.switch_tab("brief")
+        self.query_one("#brief-scroll", VerticalScroll).scroll_home(animate=False)
 
     def action_next_failing(self) -> None:
         traces = self.session.result.traces
@@ -407,24 +411,8 @@ class LevelScreen(Screen[None]):
         self.notify("Every flow is right.")
 
     def culprit(self) -> str | None:
-        """The object to open for the selected flow: the one the game's explanation names
-        (for a flow that gets through when it must not, the one that should stop it), else
-        the one the trace blames, else the one at its failing hop."""
-        trace = self.trace
-        if trace is None:
-            return None
-        explanation = self.session.explanation(self.selected_flow)
-        if explanation is not None and explanation.ref is not None:
-            return explanation.ref
-        if trace.blame is not None:
-            return trace.blame.ref
-        hop = trace.failing_hop
-        if hop is not None and hop.ref and hop.ref.count("/") >= 1 and \
-                hop.ref.split("/", 1)[0] not in ("internet", "gateway"):
-            owner = next((p.owner for p in self.session.level.world.pods
-                          if p.ref == hop.ref and p.owner), None)
-            return owner or hop.ref
-        return None
+        """The object ``e`` opens for the selected flow (``Session.culprit``)."""
+        return self.session.culprit(self.selected_flow)
 
     def action_edit_blamed(self) -> None:
         ref = self.culprit()

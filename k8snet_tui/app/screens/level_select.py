@@ -26,12 +26,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
-from k8snet_tui.app.messages import LevelChosen
+from k8snet_tui.app.messages import LevelChosen, OpenLockedLevel, UnlockAllLevels
 from k8snet_tui.game.catalog import Catalog, ChapterEntry, LevelEntry, PackEntry
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.model.problems import Problem
@@ -58,21 +57,6 @@ NodeData = PackNode | ChapterNode | LevelNode
 
 STATUS_WIDTH = 10  # cells: "🔒 locked" is the widest status (the emoji takes two)
 HEADER_CHROME = 18  # cells of the header that are not its title (icon 8, clock space 10)
-
-
-@dataclass
-class OpenLockedLevel(Message):
-    """The player confirmed opening a locked level anyway; it stays open from now on."""
-
-    pack_id: str
-    level_index: int
-
-
-@dataclass
-class UnlockAllLevels(Message):
-    """The player switched the "every level is open" setting on (or back off)."""
-
-    unlock: bool
 
 
 # ----------------------------------------------------------------- text
