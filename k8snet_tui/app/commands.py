@@ -36,9 +36,15 @@ class GameCommands(Provider):
                 access = "locked" if editable is None else (
                     "editable" if not editable else f"editable: {', '.join(editable)}")
                 out.append((f"Edit object: {ref}", access, partial(screen.edit_object, ref)))
-            for label, draft in screen.new_object_choices():
-                out.append((f"New object: {label}", "opens the YAML editor on a commented "
-                            "starting manifest", partial(screen.start_new_object, draft)))
+            for ref in refs:
+                for kind, verb in (("delete", "Delete"), ("rename", "Rename")):
+                    if screen.offers(ref, kind):
+                        out.append((f"{verb} object: {ref}", "an object you may remove or "
+                                    "rename", partial(screen.run_object_action, ref, kind)))
+            for draft in screen.new_object_choices()[0]:
+                out.append((f"New object: {draft.label.removeprefix('New ').rstrip('…')}",
+                            "opens the YAML editor on a commented starting manifest",
+                            partial(screen.start_new_object, draft)))
             for i, trace in enumerate(screen.session.result.traces):
                 mark = "✓" if trace.ok else "✗"
                 out.append((f"Show flow {i + 1}: {trace.name}",
@@ -64,11 +70,12 @@ def _level_jumps(app: K8snetApp) -> list[tuple[str, str, Callable[[], object]]]:
     out: list[tuple[str, str, Callable[[], object]]] = []
     for pack in app.catalog.packs:
         for entry in pack.levels:
-            if not pack.unlocked(entry, app.save):
-                continue
             rec = app.save.levels.get(entry.key)
-            state = "solved" if rec and rec.solved else "not solved yet"
+            locked = not pack.unlocked(entry, app.save)
+            state = ("locked: choosing it opens it anyway" if locked else
+                     "solved" if rec and rec.solved else "not solved yet")
             where = " · ".join(x for x in (pack.title, entry.chapter_title, state) if x)
-            out.append((f"Jump to level: {entry.title}", where,
-                        partial(app.open_level, pack.id, entry.index)))
+            # Picking a locked level here is as deliberate as confirming the dialog.
+            out.append((f"Jump to level: {entry.title}" + (" (locked)" if locked else ""),
+                        where, partial(app.open_level, pack.id, entry.index, anyway=locked)))
     return out

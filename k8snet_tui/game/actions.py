@@ -35,7 +35,7 @@ from k8snet_tui.game.inputs import (
     parse_port_or_name,
     parse_route,
 )
-from k8snet_tui.game.locks import refusal
+from k8snet_tui.game.locks import editable_fields, refusal
 from k8snet_tui.game.templates import templates, unique_name
 from k8snet_tui.game.view import StateView
 from k8snet_tui.model.cluster import NodeSpec
@@ -105,6 +105,7 @@ class QuickAction:
     field: str | None = None
     probe: AnyEdit | None = None
     draft: str | None = None
+    namespace: str | None = None  # where a "new object" draft creates its object
 
     def __post_init__(self) -> None:
         if self.probe is None and self.prompt is None and self.draft is None:
@@ -613,7 +614,8 @@ def _new_object_actions(level: LoadedLevel, namespace: str | None) -> list[Quick
         actions.append(QuickAction(
             f"new-{template.id}", "new-object", f"New {template.label}…", _draft_build,
             field=None, probe=CreateEdit(manifest={"kind": template.kind}),
-            draft=template.text))
+            draft=template.text,
+            namespace=namespace if template.kind in NAMESPACED_KINDS else None))
     return actions
 
 
@@ -682,3 +684,50 @@ def new_object_actions(level: LoadedLevel, namespace: str | None, *,
     """The "new object" drafts the level lets the player create in ``namespace``."""
     return [a for a in _new_object_actions(level, namespace)
             if a.probe is None or refusal(level, a.probe, original=original) is None]
+
+
+def creation_namespaces(level: LoadedLevel, *, original: Collection[str] | None = None,
+                        here: str | None = None) -> list[str]:
+    """Where "new object" offers to create, in a stable (alphabetical) order.
+
+    The namespaces the level's pods and Services live in or that it declares,
+    plus ``here`` (the namespace in view). kube-system is scenery unless the
+    level lets the player change something in it: a create there is still
+    possible through the YAML editor, but not offered beside the real choices.
+    """
+    world = level.world
+    spaces = {p.namespace for p in world.pods} | {svc.namespace for svc in world.services}
+    spaces |= {r.metadata.name for r in level.spec.resources
+               if isinstance(r, Namespace) and r.metadata is not None}
+    if "kube-system" in spaces and not any(
+            ref.count("/") == 2 and ref.split("/")[1] == "kube-system" and
+            editable_fields(level, ref, original=original) is not None for ref in world.refs):
+        spaces.discard("kube-system")
+    if here is not None and here in world.namespaces:
+        spaces.add(here)
+    return sorted(spaces)
+
+
+def new_object_choices(level: LoadedLevel, *, original: Collection[str] | None = None,
+                       here: str | None = None,
+                       kind: str | None = None) -> tuple[list[QuickAction], int]:
+    """Every "new object" draft offered, kind by kind, and which one to highlight first
+    (the first of ``kind`` in ``here``, else the first in ``here``). The order never
+    depends on what is selected, so the same keys always pick the same entry."""
+    out: list[QuickAction] = []
+    seen: set[str] = set()
+    for ns in creation_namespaces(level, original=original, here=here):
+        for action in new_object_actions(level, ns, original=original):
+            if action.id in seen and action.namespace is None:
+                continue  # a cluster-wide kind is offered once
+            seen.add(action.id)
+            out.append(action)
+    first: dict[str, int] = {}
+    for i, action in enumerate(out):
+        first.setdefault(action.id, i)
+    out.sort(key=lambda a: first[a.id])  # kind by kind; namespaces stay alphabetical
+    default = next((i for i, a in enumerate(out) if a.namespace == here and
+                    (kind is None or a.id.startswith(f"new-{kind}"))), None)
+    if default is None:
+        default = next((i for i, a in enumerate(out) if a.namespace == here), 0)
+    return out, default

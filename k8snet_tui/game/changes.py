@@ -29,6 +29,21 @@ class FlowChanges:
         """Every flow whose verdict changed (what the flow list marks)."""
         return frozenset(self.fixed) | frozenset(self.broke) | frozenset(self.moved)
 
+    @property
+    def marks(self) -> dict[int, str]:
+        """Flow index → the word the flow list puts beside it: fixed, broke or changed."""
+        out = dict.fromkeys(self.moved, "changed")
+        out.update(dict.fromkeys(self.fixed, "fixed"))
+        out.update(dict.fromkeys(self.broke, "broke"))
+        return out
+
+    def summary(self) -> str:
+        """``fixed 1, broke 1``: the short form for a status line (names are in the list)."""
+        parts = [f"{word} {len(group)}" for word, group in
+                 (("fixed", self.fixed), ("broke", self.broke), ("changed", self.moved))
+                 if group]
+        return ", ".join(parts) or "no flow changed"
+
     def describe(self) -> str:
         """``fixed: web → api; broke: toolbox must not reach db`` (or "no flow changed")."""
         parts = []

@@ -171,6 +171,18 @@ class Session:
         self._before_reset = None
         return self._recheck()
 
+    @property
+    def undo_label(self) -> str | None:
+        """What the next undo takes back, in words (None: nothing)."""
+        if not self._undo:
+            return "the reset" if self._before_reset is not None else None
+        return "; ".join(describe_edit(e) for e in self._undo[-1].edits)
+
+    @property
+    def redo_label(self) -> str | None:
+        """What the next redo applies again, in words (None: nothing)."""
+        return "; ".join(describe_edit(e) for e in self._redo[-1].edits) if self._redo else None
+
     def undo(self) -> CheckResult | None:
         if not self._undo and self._before_reset is not None:
             # Undoing a reset brings back everything it threw away.
@@ -203,7 +215,10 @@ class Session:
         self._undo = []
         self._redo = []
         self.solved_at = None
-        return self._recheck()
+        result = self._recheck()
+        # Back to the start is no edit of the player's: nothing to mark as fixed or broke.
+        self.last_change = FlowChanges()
+        return result
 
     def replay(self, edits: Sequence[AnyEdit]) -> list[str]:
         """Re-apply saved edits (resuming a level); returns the ones that no longer apply."""

@@ -20,7 +20,11 @@ from k8snet_tui.model.resources import NAMESPACED_KINDS, Service, resource_names
 
 @dataclass(frozen=True)
 class Template:
-    """One kind of new object: ``kind`` is the Kubernetes kind, ``variant`` its flavour."""
+    """One kind of new object: ``kind`` is the Kubernetes kind, ``variant`` its flavour.
+
+    ``label`` is short enough for a list at 80 columns ("Service (ClusterIP) in
+    shop"); what the kind is for is the first comment of ``text``.
+    """
 
     kind: str
     variant: str
@@ -274,6 +278,7 @@ def templates(level: LoadedLevel, namespace: str | None,
         if where is None:
             filled = "".join(line for line in filled.splitlines(keepends=True)
                              if not line.startswith("  namespace: "))
-        shown = label if where is None else f"{label} — in {ns}"
-        out.append(Template(kind, variant, shown, filled))
+        name, _, blurb = label.partition(": ")
+        shown = name if where is None else f"{name} in {ns}"
+        out.append(Template(kind, variant, shown, f"# {name}: {blurb}\n{filled}"))
     return out

@@ -397,15 +397,16 @@ class Player:
         level = self.level
         await self.press("a")
         chooser = self.screen_as(ChooseScreen)
-        choices = level.new_object_choices()
-        assert chooser.options == [label for label, _ in choices]
-        index = next((i for i, (_, action) in enumerate(choices) if accept(action)), None)
+        choices, default = level.new_object_choices()
+        assert len(chooser.options) == len(choices)
+        assert chooser.query_one(OptionList).highlighted == default
+        index = next((i for i, action in enumerate(choices) if accept(action)), None)
         assert index is not None, f"no new-object option for {what} among {chooser.options}"
-        await self.press(*["down"] * index, "enter")
+        await self.press("home", *["down"] * index, "enter")
         inspector = self.level.query_one(Inspector)
         assert inspector.draft is not None
-        assert (inspector.draft.id, inspector.draft.label) == (choices[index][1].id,
-                                                               choices[index][1].label)
+        assert (inspector.draft.id, inspector.draft.label) == (choices[index].id,
+                                                               choices[index].label)
         area = self.level.query_one("#inspector-yaml", TextArea)
         assert self.app.focused is area
         return area
@@ -418,7 +419,7 @@ class Player:
 
         def accept(action: QuickAction) -> bool:
             return action.id == f"new-{kind.lower()}{variant}" and (
-                kind not in NAMESPACED_KINDS or action.label.endswith(f"— in {ns}…"))
+                kind not in NAMESPACED_KINDS or action.namespace == ns)
 
         await self.new_object(accept, f"{kind} in {ns}")
         await self.press("f7")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from k8snet_tui.app.screens.choose import ChooseScreen
 from k8snet_tui.app.screens.level import LevelScreen
 from k8snet_tui.app.screens.level_select import LevelSelectScreen
@@ -68,7 +70,8 @@ async def test_level_15_creates_the_service_it_needs_from_the_new_object_key(
         assert isinstance(step, CreateEdit)
         await p.press("a")
         chooser = p.screen_as(ChooseScreen)
-        assert any(o.startswith("New Service (ClusterIP)") for o in chooser.options)
+        assert "Service (ClusterIP) in shop" in chooser.options
+        assert not any("kube-system" in o for o in chooser.options)  # scenery here
         await p.press("escape")  # cancel: nothing happens
         p.screen_as(LevelScreen)
         assert log.edits() == []
@@ -177,3 +180,33 @@ async def test_hints_shown_before_any_edit_still_count_after_leaving_and_coming_
         level = await p.open_level(SELECTOR_TYPO)
         assert level.session.hints_used == 1
         assert level.session.score().hints == 1
+
+
+@sync
+async def test_new_object_header_palette_delete_and_a_gone_object_say_what_they_are(
+        new_app: AppFactory, tmp_path: Path) -> None:
+    """Play-test findings: the first ``a`` shows the draft's own header; the palette
+    offers Delete/Rename of the player's object; after undo the inspector says the
+    object is gone instead of calling it locked; Tab leaves the YAML editor."""
+    path = tmp_path / "create-only.yaml"
+    path.write_text(CREATE_ONLY, encoding="utf-8")
+    async with new_app([path]).run_test(size=SIZE) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        await p.close_briefing()
+        level = p.level
+        area = await p.new_object(lambda a: a.id == "new-networkpolicy", "a NetworkPolicy")
+        title = level.query_one("#inspector-title", Static)
+        assert str(title.content) == "New NetworkPolicy in shop"
+        await p.press("tab")
+        assert p.app.focused is not area  # Tab moves on; it does not indent
+        await p.focus(lambda w: w is area, "the YAML editor")
+        await p.press("ctrl+s")
+        ref = "networkpolicy/shop/new-networkpolicy"
+        assert p.app.focused is level.query_one("#inspector-actions")  # its own actions
+        hits = await p.palette("object: networkpolicy")
+        assert any(h.startswith(f"Delete object: {ref}") for h in hits)
+        assert any(h.startswith(f"Rename object: {ref}") for h in hits)
+        await p.press("escape")
+        await p.press("z")
+        assert str(title.content) == f"{ref} is gone (deleted or undone)"

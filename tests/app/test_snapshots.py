@@ -19,8 +19,10 @@ import pytest
 from textual.pilot import Pilot
 
 from k8snet_tui.app.screens.level_select import LevelSelectScreen
+from k8snet_tui.game.packs import builtin_pack_path, load_pack
 from k8snet_tui.game.progress import LevelRecord
 from k8snet_tui.model.edits import SetEdit
+from k8snet_tui.model.load import load_level
 from tests.app.conftest import AppFactory
 from tests.app.player import (
     MISSING_ROUTE,
@@ -31,6 +33,8 @@ from tests.app.player import (
     unlocked_through,
     write_save,
 )
+
+CAMPAIGN_IDS = [load_level(e.path).spec.id for e in load_pack(builtin_pack_path()).levels]
 
 SnapCompare = Callable[..., bool]
 Scene = Callable[[Pilot[Any]], Awaitable[None]]
@@ -98,6 +102,21 @@ def test_yaml_editor_with_a_syntax_error(snap_compare: SnapCompare, new_app: App
         await open_missing_route(player)
         await player.choose_object("node/node-a")
         await player.replace_yaml("name: node-a\nroutes: - {to: default}")
+
+    assert snap_compare(new_app(), terminal_size=size, run_before=quiet(scene))
+
+
+@by_size
+def test_new_object_choice_and_draft(snap_compare: SnapCompare, new_app: AppFactory,
+                                     data_dir: Path, size: tuple[int, int]) -> None:
+    """Level 15, "new object" (a): the Service drafts of the level's namespaces, shop
+    highlighted, then the commented starting manifest in the YAML editor."""
+    write_save(data_dir, [f"campaign/{k}" for k in CAMPAIGN_IDS])
+
+    async def scene(player: Player) -> None:
+        await player.open_level("campaign/short-name-other-namespace")
+        await player.new_object(lambda a: a.id == "new-service" and a.namespace == "shop",
+                                "a Service in shop")
 
     assert snap_compare(new_app(), terminal_size=size, run_before=quiet(scene))
 

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from k8snet_tui.game.actions import new_object_actions, quick_actions
+from k8snet_tui.game.actions import (
+    creation_namespaces,
+    new_object_actions,
+    new_object_choices,
+    quick_actions,
+)
 from k8snet_tui.game.edits import apply_edit
 from k8snet_tui.game.locks import original_refs
 from k8snet_tui.game.templates import templates, unique_name
@@ -71,3 +76,16 @@ def test_a_draft_becomes_one_create_of_the_edited_text() -> None:
     assert isinstance(edit, CreateEdit)
     assert edit.manifest["spec"]["ingress"][0]["from"][0]["podSelector"] == {
         "matchLabels": {"app": "web"}}
+
+
+def test_new_objects_are_offered_where_the_level_lives_in_a_stable_order() -> None:
+    level = load_level(LEVELS / "04-dns" / "01-short-name.yaml")
+    original = original_refs(level)
+    spaces = creation_namespaces(level, original=original)
+    assert "kube-system" not in spaces  # scenery: nothing there is the player's
+    assert spaces == sorted(spaces)
+    first, _ = new_object_choices(level, original=original, here=None)
+    again, highlight = new_object_choices(level, original=original, here="shop")
+    assert [a.label for a in first] == [a.label for a in again]  # selection never reorders
+    assert again[highlight].namespace == "shop"
+    assert again[highlight].label == "New Service (ClusterIP) in shop…"

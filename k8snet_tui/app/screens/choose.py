@@ -28,11 +28,13 @@ class ChooseScreen(ModalScreen[int | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, question: str, options: Sequence[str], *, help: str = "") -> None:
+    def __init__(self, question: str, options: Sequence[str], *, help: str = "",
+                 highlight: int = 0) -> None:
         super().__init__()
         self.question = question
         self.options = list(options)
         self.help_text = help
+        self.highlight = highlight if 0 <= highlight < len(self.options) else 0
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choose-dialog"):
@@ -46,7 +48,7 @@ class ChooseScreen(ModalScreen[int | None]):
         options = self.query_one(OptionList)
         options.focus()
         if self.options:
-            options.highlighted = 0
+            options.highlighted = self.highlight
 
     @on(OptionList.OptionSelected, "#choose-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -22,7 +22,7 @@ from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.app.widgets.trace_view import TraceView
 from k8snet_tui.engine.trace import Trace
-from k8snet_tui.game.actions import QuickAction, new_object_actions
+from k8snet_tui.game.actions import QuickAction, new_object_choices, quick_actions
 from k8snet_tui.game.catalog import LevelEntry, PackEntry
 from k8snet_tui.game.edits import EditError, describe_edit, manifest_ref
 from k8snet_tui.game.session import Session
@@ -194,7 +194,7 @@ class LevelScreen(Screen[None]):
         text = (f"{state}\n{score.edits} edit{'s' * (score.edits != 1)}{par} · "
                 f"{score.hints} hint{'s' * (score.hints != 1)}")
         if s.last_change.changed:
-            text += f"\nLast edit: {s.last_change.describe()}"
+            text += f"\nLast edit: {s.last_change.summary()} (◆ in the list)"
         return text
 
     def refresh_state(self) -> None:
@@ -202,7 +202,7 @@ class LevelScreen(Screen[None]):
         hidden tabs when they are next shown (so an edit only re-renders what is seen)."""
         s = self.session
         self.query_one("#status", Static).update(self.status_text())
-        self.query_one(FlowList).show(s.result.traces, self.selected_flow, s.last_change.changed)
+        self.query_one(FlowList).show(s.result.traces, self.selected_flow, s.last_change.marks)
         self.query_one(ObjectTree).show(s.level, s.editable)
         self._stale = {"map", "trace", "edit", "brief"}
         self._refresh_tab(self.query_one(TabbedContent).active)
@@ -242,7 +242,7 @@ class LevelScreen(Screen[None]):
     def choose_flow(self, index: int, *, switch: bool = True) -> None:
         self.selected_flow = index
         self.query_one(FlowList).show(self.session.result.traces, index,
-                                      self.session.last_change.changed)
+                                      self.session.last_change.marks)
         self._stale |= {"map", "trace"}
         self._refresh_tab(self.query_one(TabbedContent).active)
         if switch:
@@ -274,6 +274,9 @@ class LevelScreen(Screen[None]):
         what = "; ".join(describe_edit(e) for e in message.edits)
         self.notify(f"{what}\n{self.session.last_change.describe()}", title="Applied")
         self._after_change()
+        if created and isinstance(self.app.screen, LevelScreen):
+            # Its summary and its own actions (delete, rename …), not the YAML just typed.
+            self.query_one(Inspector).focus_actions()
 
     def _after_change(self) -> None:
         self.refresh_state()
@@ -304,48 +307,32 @@ class LevelScreen(Screen[None]):
 
     # ------------------------------------------------------------- actions
     def action_undo(self) -> None:
+        what = self.session.undo_label
         if self.session.undo() is None:
             self.notify("Nothing to undo.")
             return
-        self.notify(f"Undone. {self.session.last_change.describe()}")
+        self.notify(f"Undone: {what}. {self.session.last_change.describe()}")
         self._after_change()
 
     def action_redo(self) -> None:
+        what = self.session.redo_label
         if self.session.redo() is None:
             self.notify("Nothing to redo.")
             return
-        self.notify(f"Redone. {self.session.last_change.describe()}")
+        self.notify(f"Redone: {what}. {self.session.last_change.describe()}")
         self._after_change()
 
     def action_close(self) -> None:
         """Esc: close the toasts; leaving the level is q (or the palette), on purpose."""
         self.app.clear_notifications()
 
-    def new_object_choices(self) -> list[tuple[str, QuickAction]]:
-        """Every "new object" draft the level allows, the namespace in view first.
-
-        The namespace in view is the selected object's, or the one under the object
-        tree's cursor (a namespace line or one of its kind headings, whose kind then
-        comes first).
-        """
-        s = self.session
+    def new_object_choices(self) -> tuple[list[QuickAction], int]:
+        """The "new object" drafts offered (``game.actions.new_object_choices``) and the
+        one to highlight: in the namespace in view — the selected object's, or the one
+        under the object tree's cursor (a namespace line, or a kind heading in it)."""
         here, kind = self._context_namespace()
-        used = {p.namespace for p in s.level.world.pods} | {
-            svc.namespace for svc in s.level.world.services}
-        # The namespace in view, then those the level's pods and Services live in.
-        namespaces = sorted(s.level.world.namespaces,
-                            key=lambda ns: (ns != here, ns not in used, ns))
-        out: list[tuple[str, QuickAction]] = []
-        seen: set[str] = set()
-        for ns in namespaces:
-            for action in new_object_actions(s.level, ns, original=s.original):
-                if action.id in seen and "— in " not in action.label:
-                    continue  # a cluster-wide kind is offered once
-                seen.add(action.id)
-                out.append((action.label, action))
-        if kind is not None:
-            out.sort(key=lambda item: not item[1].id.startswith(f"new-{kind}"))
-        return out
+        return new_object_choices(self.session.level, original=self.session.original,
+                                  here=here, kind=kind)
 
     def _context_namespace(self) -> tuple[str | None, str | None]:
         tree = self.query_one(ObjectTree)
@@ -369,19 +356,20 @@ class LevelScreen(Screen[None]):
     def action_new_object(self) -> None:
         from k8snet_tui.app.screens.choose import ChooseScreen
 
-        choices = self.new_object_choices()
+        choices, default = self.new_object_choices()
         if not choices:
             self.notify("This level does not let you create objects: repair the ones it has.")
             return
 
         def chosen(index: int | None) -> None:
             if index is not None:
-                self.start_new_object(choices[index][1])
+                self.start_new_object(choices[index])
 
         self.app.push_screen(ChooseScreen(
-            "Create which object?", [label for label, _ in choices],
+            "Create which object?", [a.label.removeprefix("New ").rstrip("…") for a in choices],
+            highlight=default,
             help="The YAML editor opens on a commented starting manifest; ctrl+s creates "
-                 "it. Creating counts as one edit."), chosen)
+                 "it (one edit)."), chosen)
 
     def action_reset(self) -> None:
         self.session.reset()
@@ -432,6 +420,20 @@ class LevelScreen(Screen[None]):
             inspector.focus_yaml()
         else:
             inspector.focus_actions()
+
+    def offers(self, ref: str, kind: str) -> bool:
+        """Does ``ref`` have a quick action of ``kind`` ("delete", "rename") right now?"""
+        s = self.session
+        return any(a.kind == kind for a in quick_actions(s.level, ref, original=s.original,
+                                                         view=s.view))
+
+    def run_object_action(self, ref: str, kind: str) -> None:
+        """Select ``ref`` and run its quick action of ``kind`` (the palette's Delete/Rename)."""
+        self.edit_object(ref)
+        inspector = self.query_one(Inspector)
+        action = next((a for a in inspector.actions if a.kind == kind), None)
+        if action is not None:
+            inspector.run_quick_action(action)
 
     def action_edit_yaml(self) -> None:
         ref = self.selected_ref or self.culprit()

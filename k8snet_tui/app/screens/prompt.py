@@ -36,7 +36,10 @@ class PromptScreen(ModalScreen[str | None]):
         super().__init__()
         self.question = question
         self.initial = initial
-        self.placeholder = placeholder
+        # An example, said to be one: a bare "8080" under a prefilled "8080" reads as a
+        # value that is not there.
+        self.placeholder = (f"e.g. {placeholder}" if placeholder[:1].islower()
+                            or placeholder[:1].isdigit() else placeholder)
         self.help_text = help
         self._check = validate
         self._touched = False  # no complaint about an empty box before the player types

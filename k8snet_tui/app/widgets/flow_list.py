@@ -7,8 +7,7 @@ a few words — the trace view has the long story.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Mapping, Sequence
 
 from rich.style import Style
 from rich.table import Table
@@ -59,31 +58,32 @@ def failure_note(trace: Trace) -> str:
     return f"({reason})"
 
 
-CHANGED_MARK = "◆ changed"
-"""Put after a flow whose verdict the last edit (or undo/redo) changed: words, not colour."""
+CHANGED_MARK = "◆"
+"""Put, with a word (fixed, broke, changed), after a flow whose verdict the last edit, undo
+or redo changed: words, not colour."""
 
 
-def flow_text(trace: Trace, *, changed: bool = False) -> Text:
+def flow_text(trace: Trace, *, mark: str | None = None) -> Text:
     """The flow's name then its failure note, as one wrappable text."""
     text = Text(trace.name)
     note = failure_note(trace)
     if note:
         text.append("  ")
         text.append(note, style="italic")
-    if changed:
+    if mark:
         text.append("  ")
-        text.append(CHANGED_MARK, style="bold")
+        text.append(f"{CHANGED_MARK}\u00a0{mark}", style="bold")  # never split the pair
     return text
 
 
-def flow_prompt(trace: Trace, *, changed: bool = False) -> Table:
+def flow_prompt(trace: Trace, *, mark: str | None = None) -> Table:
     """One option: fixed-width status, then the name and note in a column of their own,
     so in a narrow side panel a wrapped name hangs under the name, not under ✓/✗."""
     word, style = flow_status(trace)
     grid = Table.grid(padding=(0, 0, 0, 2), expand=True)
     grid.add_column(width=STATUS_WIDTH, no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row(Text(word, style=style), flow_text(trace, changed=changed))
+    grid.add_row(Text(word, style=style), flow_text(trace, mark=mark))
     return grid
 
 
@@ -106,10 +106,11 @@ class FlowList(OptionList):
     """
 
     def show(self, traces: Sequence[Trace], selected: int,
-             changed: AbstractSet[int] = frozenset()) -> None:
+             marks: Mapping[int, str] | None = None) -> None:
         """Replace the lines with these traces and highlight ``selected`` (clamped);
-        the flows in ``changed`` (by index) are marked as changed by the last edit."""
-        prompts = [flow_prompt(t, changed=i in changed) for i, t in enumerate(traces)]
+        ``marks``: flow index → what the last edit did to it (fixed, broke, changed)."""
+        marks = marks or {}
+        prompts = [flow_prompt(t, mark=marks.get(i)) for i, t in enumerate(traces)]
         with self.prevent(OptionList.OptionHighlighted, OptionList.OptionSelected):
             if len(prompts) == self.option_count:
                 # Same flows, new verdicts: update in place so scroll and hover survive.

@@ -40,6 +40,19 @@ from k8snet_tui.model.load import LoadedLevel
 NO_SELECTION = "Select an object in the object tree to inspect and edit it here."
 
 
+def _in_world(view: StateView, ref: str) -> bool:
+    """Is ``ref`` something the cluster has, though not an object of the level file (a
+    workload's pod, an implicit namespace)?"""
+    kind, _, rest = ref.partition("/")
+    world = view.level.world
+    if kind == "namespace":
+        return rest in world.namespaces
+    if kind == "pod" and "/" in rest:
+        ns, name = rest.split("/", 1)
+        return world.pod(ns, name) is not None
+    return False
+
+
 # ------------------------------------------------------------------------ widget
 
 
@@ -79,8 +92,10 @@ class Inspector(Vertical):
                              id="inspector-actions-hint", markup=False)
                 yield OptionList(id="inspector-actions", markup=False)
             with TabPane("YAML", id="inspector-yaml-tab"):
+                # Tab leaves the editor (a keyboard-only player must get out; YAML
+                # indents with spaces anyway).
                 yield TextArea.code_editor("", language="yaml", id="inspector-yaml",
-                                           read_only=True)
+                                           read_only=True, tab_behavior="focus")
                 yield Static("", id="inspector-yaml-error", markup=False)
                 with Horizontal(id="inspector-yaml-buttons"):
                     yield Button("Apply (ctrl+s)", id="inspector-apply", variant="primary",
@@ -111,7 +126,13 @@ class Inspector(Vertical):
         title = self.query_one("#inspector-title", Static)
         access = self.query_one("#inspector-access", Static)
         summary = self.query_one("#inspector-summary", Static)
-        if ref is None:
+        if ref is not None and self._target is None and not _in_world(view, ref):
+            # Undone or deleted while it was shown: say so rather than call it locked.
+            title.update(f"{ref} is gone (deleted or undone)")
+            access.update("Select an object in the object tree, or press a for a new one.")
+            summary.update("")
+            self.actions = []
+        elif ref is None:
             title.update(NO_SELECTION)
             access.update("")
             summary.update("")
@@ -127,7 +148,15 @@ class Inspector(Vertical):
         self._show_actions(keep=previous == ref)
         if self.draft is None:
             self._show_yaml(same_object=previous == ref)
+        else:
+            self._show_draft_header()
         self.refresh_bindings()
+
+    def _show_draft_header(self) -> None:
+        assert self.draft is not None
+        self.query_one("#inspector-title", Static).update(self.draft.label.rstrip("…"))
+        self.query_one("#inspector-access", Static).update(
+            "✎ new object: adapt the YAML, then ctrl+s (Apply) creates it")
 
     def start_draft(self, action: QuickAction) -> None:
         """Open the YAML editor on a new object's starting manifest; Apply creates it.
@@ -139,9 +168,7 @@ class Inspector(Vertical):
         assert action.draft is not None
         self.draft = action
         self._draft_from = self.ref
-        self.query_one("#inspector-title", Static).update(action.label.rstrip("…"))
-        self.query_one("#inspector-access", Static).update(
-            "✎ new object: adapt the YAML, then ctrl+s (Apply) creates it")
+        self._show_draft_header()
         area = self.query_one("#inspector-yaml", TextArea)
         area.load_text(action.draft)
         area.read_only = False
