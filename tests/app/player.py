@@ -213,6 +213,15 @@ class Player:
         await self.settle()
         await self.settle()
 
+    async def burst(self, *keys: str) -> None:
+        """Press navigation keys (home, down …) back to back, as a held-down arrow key
+        delivers them, then let the app catch up once: ``press`` would wait for idle
+        after each (callers check where the cursor ended up)."""
+        for key in keys:
+            self.app.post_message(events.Key(key, None))
+        await self.settle()
+        await self.settle()
+
     async def focus(self, accept: Callable[[Widget], bool], what: str) -> Widget:
         """Press tab or shift+tab, whichever is shorter, until ``accept`` likes the focus.
 
@@ -227,12 +236,12 @@ class Player:
             target = next((i for i, w in enumerate(chain) if accept(w)), None)
             assert target is not None, f"{what} cannot take focus (chain: {chain})"
             if focused not in chain:
-                await self.press(*["tab"] * (target + 1))
+                await self.burst(*["tab"] * (target + 1))
                 continue
             here = chain.index(focused)
             ahead = (target - here) % len(chain)
             behind = len(chain) - ahead
-            await self.press(*(["tab"] * ahead if ahead <= behind else ["shift+tab"] * behind))
+            await self.burst(*(["tab"] * ahead if ahead <= behind else ["shift+tab"] * behind))
         raise AssertionError(f"tab never reached {what} (focus: {self.app.focused!r})")
 
     async def focus_type(self, kind: type[W], what: str | None = None) -> W:
@@ -247,7 +256,7 @@ class Player:
                        if (node := tree.get_node_at_line(line)) is not None
                        and accept(node.data)), None)
         assert target is not None, f"no line for {what} in {tree!r}"
-        await self.press("home", *["down"] * target)
+        await self.burst("home", *["down"] * target)
         assert tree.cursor_line == target
 
     # -------------------------------------------------------- level select
@@ -291,7 +300,7 @@ class Player:
         await self.inspector_tab("inspector-actions-tab")
         options = await self.focus(lambda w: w.id == "inspector-actions", "the quick actions")
         assert isinstance(options, OptionList)
-        await self.press("home", *["down"] * ids.index(action_id))
+        await self.burst("home", *["down"] * ids.index(action_id))
         assert options.highlighted == ids.index(action_id)
         await self.press("enter")
         if value is None:

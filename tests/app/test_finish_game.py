@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from k8snet_tui.app.screens.choose import ChooseScreen
 from k8snet_tui.app.screens.level import LevelScreen
 from k8snet_tui.app.screens.level_select import LevelSelectScreen
 from k8snet_tui.app.widgets.inspector import Inspector
+from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.game.edits import find_object
 from k8snet_tui.game.packs import builtin_pack_path, load_pack
 from k8snet_tui.model.edits import CreateEdit, DeleteEdit
@@ -210,3 +211,25 @@ async def test_new_object_header_palette_delete_and_a_gone_object_say_what_they_
         await p.press("escape")
         await p.press("z")
         assert str(title.content) == f"{ref} is gone (deleted or undone)"
+
+
+@sync
+async def test_a_on_a_kind_heading_of_the_tree_offers_that_kind_there_first(
+        new_app: AppFactory, data_dir: Path) -> None:
+    """The tree's namespace/kind lines lead to "new object" too: ``a`` on "Services" of
+    payments highlights a new Service in payments."""
+    _open_all(data_dir)
+    async with new_app().run_test(size=SIZE) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        await p.open_level(SHORT_NAME)
+        tree = await p.focus_type(ObjectTree)
+        node = tree.node_for_key("ns/payments/Services")
+        assert node is not None
+        await p.press("home", *["down"] * node.line)
+        assert tree.cursor_node is node
+        await p.press("a")
+        chooser = p.screen_as(ChooseScreen)
+        highlighted = chooser.query_one(OptionList).highlighted
+        assert highlighted is not None
+        assert chooser.options[highlighted] == "Service (ClusterIP) in payments"

@@ -593,8 +593,9 @@ def _port_text(port: SvcPort, selected: Sequence[PodInfo]) -> Text:
     if isinstance(port.target_port, int):
         target = str(port.target_port)
     else:
-        numbers = sorted({p.port for pod in selected for p in pod.ports
-                          if p.name == port.target_port and p.protocol == port.protocol})
+        # The same lookup kube-proxy's endpoints use (``PodInfo.named_port``).
+        numbers = sorted({named.port for pod in selected
+                          if (named := pod.named_port(port.target_port, port.protocol))})
         resolved = "|".join(str(n) for n in numbers) if numbers else ("?" if selected else "")
         target = f"{port.target_port}({resolved})" if resolved else port.target_port
     text = Text(f"{port.name} " if port.name else "")
