@@ -37,8 +37,9 @@ class GameCommands(Provider):
                     "editable" if not editable else f"editable: {', '.join(editable)}")
                 out.append((f"Edit object: {ref}", access, partial(screen.edit_object, ref)))
             for ref in refs:
+                kinds = screen.action_kinds(ref)
                 for kind, verb in (("delete", "Delete"), ("rename", "Rename")):
-                    if screen.offers(ref, kind):
+                    if kind in kinds:
                         out.append((f"{verb} object: {ref}", "an object you may remove or "
                                     "rename", partial(screen.run_object_action, ref, kind)))
             for draft in screen.new_object_choices()[0]:

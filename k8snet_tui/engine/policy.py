@@ -16,9 +16,9 @@ isolates; explanations for a player are written from the same facts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
-from typing import Literal
+from typing import Any, Literal
 
 from k8snet_tui.engine.topology import PolicyRef, Topology
 from k8snet_tui.engine.trace import Blame, PolicyCheck, PolicyFacts, RuleCheck, RuleMiss
@@ -172,7 +172,6 @@ def _peers_match(topo: Topology, policy_ns: str, peers: Sequence[NetworkPolicyPe
 def _peer_misses(topo: Topology, policy_ns: str, peer: NetworkPolicyPeer, field: str,
                  ip: IPv4Address, pod: PodInfo | None, who: str) -> list[RuleMiss]:
     """Every part of ``peer`` that does not take in the other end (empty: it matches)."""
-    wanted = peer_text(peer, policy_ns)
     block = peer.ipBlock
     if block is not None:
         try:
@@ -183,37 +182,39 @@ def _peer_misses(topo: Topology, policy_ns: str, peer: NetworkPolicyPeer, field:
                 if cidr.subnet_of(topo.cluster.service_cidr):
                     note = (" (policies see the pod address after Service DNAT, never a "
                             "ClusterIP)")
-                return [RuleMiss("ipblock", f"{field}.ipBlock.cidr", block.cidr,
-                                 f"{address} is outside {block.cidr}{note}")]
+                return [RuleMiss("ipblock", f"{field}.ipBlock.cidr",
+                                 lambda: (block.cidr, f"{address} is outside {block.cidr}{note}"))]
             hit = next((e for e in block.except_ if ip in IPv4Network(e, strict=False)), None)
         except ValueError:
-            return [RuleMiss("ipblock", f"{field}.ipBlock", block.cidr,
-                             "the ipBlock is not a valid CIDR")]
+            return [RuleMiss("ipblock", f"{field}.ipBlock",
+                             lambda: (block.cidr, "the ipBlock is not a valid CIDR"))]
         if hit is not None:
-            return [RuleMiss("except", f"{field}.ipBlock.except", wanted,
-                             f"{who} falls in the except {hit}")]
+            return [RuleMiss("except", f"{field}.ipBlock.except",
+                             lambda: (peer_text(peer, policy_ns),
+                                      f"{who} falls in the except {hit}"))]
         return []
     if pod is None or pod.host_network:
         what = "a host-network pod (it uses its node's address)" if pod is not None \
             else "not a pod"
-        return [RuleMiss("not-a-pod", field, wanted,
-                         f"{who} is {what}, and selectors only match pod IPs")]
+        return [RuleMiss("not-a-pod", field, lambda: (
+            peer_text(peer, policy_ns), f"{who} is {what}, and selectors only match pod IPs"))]
     misses: list[RuleMiss] = []
     ns_sel = peer.namespaceSelector
     if ns_sel is not None:
         labels = topo.namespace_labels(pod.namespace)
         if not ns_sel.matches(labels):
-            misses.append(RuleMiss("namespace", f"{field}.namespaceSelector",
-                                   f"namespaces {selector_text(ns_sel)}",
-                                   f"namespace {pod.namespace} {_labels_text(labels, ns_sel)}"))
+            misses.append(RuleMiss("namespace", f"{field}.namespaceSelector", lambda: (
+                f"namespaces {selector_text(ns_sel)}",
+                f"namespace {pod.namespace} {_labels_text(labels, ns_sel)}")))
     elif pod.namespace != policy_ns:
-        misses.append(RuleMiss("namespace", field, f"pods of namespace {policy_ns}",
-                               f"{who} is in namespace {pod.namespace}, and a podSelector "
-                               f"alone means pods of {policy_ns}"))
+        misses.append(RuleMiss("namespace", field, lambda: (
+            f"pods of namespace {policy_ns}",
+            f"{who} is in namespace {pod.namespace}, and a podSelector alone means pods of "
+            f"{policy_ns}")))
     if peer.podSelector is not None and not peer.podSelector.matches(pod.labels):
-        misses.append(RuleMiss("pods", f"{field}.podSelector",
-                               f"pods {selector_text(peer.podSelector)}",
-                               f"{who} {_labels_text(pod.labels, peer.podSelector)}"))
+        selector = peer.podSelector
+        misses.append(RuleMiss("pods", f"{field}.podSelector", lambda: (
+            f"pods {selector_text(selector)}", f"{who} {_labels_text(pod.labels, selector)}")))
     return misses
 
 
@@ -227,7 +228,10 @@ def _check_rule(topo: Topology, ref: PolicyRef, direction: Direction, index: int
                 peer_pod: PodInfo | None, dst_pod: PodInfo | None, port: int, protocol: str,
                 who: str) -> RuleCheck:
     field = f"spec.{direction}[{index}]"
-    allows = rule_text(direction, peers, ports, ref.namespace)
+    text_key = (ref.ref, direction, index)
+    allows = topo.rule_texts.get(text_key)
+    if allows is None:  # the words of a rule depend on the rule only: written once
+        allows = topo.rule_texts[text_key] = rule_text(direction, peers, ports, ref.namespace)
     peer_misses: list[RuleMiss] = []
     matched_peer: str | None = "anywhere" if not peers else None
     if peers:
@@ -253,8 +257,8 @@ def _check_rule(topo: Topology, ref: PolicyRef, direction: Direction, index: int
             if unresolved:
                 note = (f"; {dst_pod.namespace}/{dst_pod.name} declares no {protocol} port "
                         f'named "{unresolved[0]}"')
-        port_misses.append(RuleMiss("port", f"{field}.ports", ports_text(ports),
-                                    f"the connection is to {port}/{protocol}{note}"))
+        port_misses.append(RuleMiss("port", f"{field}.ports", lambda: (
+            ports_text(ports), f"the connection is to {port}/{protocol}{note}")))
     misses = (*peer_misses, *port_misses)
     return RuleCheck(index, field, allows, misses, None if misses else matched_peer)
 
@@ -269,16 +273,19 @@ def _rules(ref: PolicyRef, direction: Direction
 
 
 def _facts(topo: Topology, pod: PodInfo, direction: Direction, peer_ip: IPv4Address,
-           port: int, protocol: str) -> PolicyFacts:
-    """The facts every decision starts from: who, which way, which port (allowed)."""
+           port: int, protocol: str, **outcome: Any) -> PolicyFacts:
+    """The facts every decision starts from: who, which way, which port; ``outcome``
+    gives the rest (``allowed`` defaults to True). Built in one go: ``replace`` on a
+    frozen dataclass costs more than the decision itself on a big cluster."""
     peer = topo.pods_by_ip.get(peer_ip)
     if peer is not None and peer.host_network:
         peer = None
     return PolicyFacts(direction, f"{pod.namespace}/{pod.name}", pod.ref,
-                       peer_words(topo, peer_ip, peer), port, protocol, True,
+                       peer_words(topo, peer_ip, peer), port, protocol,
+                       outcome.pop("allowed", True),
                        pod_owner=pod.owner, peer_ref=peer.ref if peer is not None else None,
                        peer_owner=peer.owner if peer is not None else None,
-                       peer_ip=str(peer_ip))
+                       peer_ip=str(peer_ip), **outcome)
 
 
 def _implied_ingress(ref: PolicyRef) -> bool:
@@ -318,17 +325,30 @@ def _decide(topo: Topology, pod: PodInfo, direction: Direction,
     """The union of every rule of every policy isolating ``pod`` in ``direction``.
 
     ``peer_ip`` is the other end as the pod sees it (source for ingress, destination
-    for egress); named ports always resolve against the destination pod.
+    for egress); named ports always resolve against the destination pod. A state's
+    topology never changes, so each question is answered once (many flows, and every
+    endpoint path of a Service, ask the same one).
     """
+    key = (pod.key, direction, peer_ip, port, protocol)
+    cached = topo.policy_decisions.get(key)
+    if cached is None:
+        cached = topo.policy_decisions[key] = _decide_uncached(topo, pod, direction, peer_ip,
+                                                               port, protocol)
+    assert isinstance(cached, Decision)
+    return cached
+
+
+def _decide_uncached(topo: Topology, pod: PodInfo, direction: Direction,
+                     peer_ip: IPv4Address, port: int, protocol: str) -> Decision:
     isolating = topo.ingress_isolating if direction == "ingress" else topo.egress_isolating
     policies = isolating.get(pod.key, ())
     peer_pod = topo.pods_by_ip.get(peer_ip)
     who = peer_words(topo, peer_ip, peer_pod)
-    facts = _facts(topo, pod, direction, peer_ip, port, protocol)
     if not policies:
         return Decision(True, False, f"no NetworkPolicy isolates {pod.namespace}/{pod.name} "
                                      f"for {direction}",
-                        facts=replace(facts, exempt="not-isolated"))
+                        facts=_facts(topo, pod, direction, peer_ip, port, protocol,
+                                     exempt="not-isolated"))
     consulted = tuple(p.ref for p in policies)
     dst_pod = pod if direction == "ingress" else peer_pod
     for ref in policies:
@@ -340,7 +360,8 @@ def _decide(topo: Topology, pod: PodInfo, direction: Direction,
                 check = PolicyCheck(ref.ref, (rule,))
                 return Decision(True, True, f"allowed by NetworkPolicy {ref.namespace}/"
                                             f"{ref.name} (rule {index}: {rule.allows})", ref,
-                                replace(facts, policies=(check,), consulted=consulted))
+                                _facts(topo, pod, direction, peer_ip, port, protocol,
+                                       policies=(check,), consulted=consulted))
     checks = tuple(
         PolicyCheck(ref.ref, tuple(
             _check_rule(topo, ref, direction, index, peers, ports, peer_ip, peer_pod, dst_pod,
@@ -348,7 +369,8 @@ def _decide(topo: Topology, pod: PodInfo, direction: Direction,
             for index, (peers, ports) in enumerate(_rules(ref, direction))),
             implied=direction == "ingress" and _implied_ingress(ref))
         for ref in policies)
-    denied = replace(facts, allowed=False, policies=checks, consulted=consulted)
+    denied = _facts(topo, pod, direction, peer_ip, port, protocol, allowed=False,
+                    policies=checks, consulted=consulted)
     reason = (f"isolated for {direction} by {_describe(policies)}; no rule allows {who} on "
               f"{port}/{protocol}")
     near = denied.near_misses()
@@ -375,9 +397,8 @@ def ingress_decision(topo: Topology, dst: PodInfo, src_ip: IPv4Address, port: in
     """May ``src_ip`` open a connection to ``dst`` on ``port``/``protocol``?"""
     node = topo.nodes_by_name[dst.node]
     if src_ip == node.ip and topo.ingress_isolating.get(dst.key):
-        facts = replace(_facts(topo, dst, "ingress", src_ip, port, protocol),
-                        exempt="own-node",
-                        consulted=tuple(p.ref for p in topo.ingress_isolating[dst.key]))
+        facts = _facts(topo, dst, "ingress", src_ip, port, protocol, exempt="own-node",
+                       consulted=tuple(p.ref for p in topo.ingress_isolating[dst.key]))
         return Decision(True, True, f"traffic from the pod's own node ({node.name}, {node.ip}) "
                                     "is always allowed in", facts=facts)
     return _decide(topo, dst, "ingress", src_ip, port, protocol)
@@ -392,5 +413,4 @@ def egress_decision(topo: Topology, src: PodInfo, dst_ip: IPv4Address, port: int
 def host_network_facts(topo: Topology, pod: PodInfo, direction: Direction,
                        peer_ip: IPv4Address, port: int, protocol: str) -> PolicyFacts:
     """Facts for a host-network pod: NetworkPolicies never apply to it."""
-    return replace(_facts(topo, pod, direction, peer_ip, port, protocol),
-                   exempt="host-network")
+    return _facts(topo, pod, direction, peer_ip, port, protocol, exempt="host-network")

@@ -82,6 +82,12 @@ class Topology:
     route_cache: dict[tuple[str, IPv4Address, str], Any] = field(default_factory=dict)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _endpoint_cache: dict[object, object] = field(default_factory=dict)
+    # NetworkPolicy answers, per state: (pod key, direction, peer IP, port, protocol) →
+    # the policy module's Decision (typed ``object`` here: policy builds on this module),
+    # and each rule's words by (policy ref, direction, rule index).
+    policy_decisions: dict[tuple[tuple[str, str], str, IPv4Address, int, str], object] = \
+        field(default_factory=dict)
+    rule_texts: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
     # ------------------------------------------------------------- queries
     def select_pods(self, namespace: str | None, selector: LabelSelector) -> list[PodInfo]:

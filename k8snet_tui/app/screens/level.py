@@ -27,6 +27,7 @@ from k8snet_tui.game.catalog import LevelEntry, PackEntry
 from k8snet_tui.game.edits import EditError, describe_edit, manifest_ref
 from k8snet_tui.game.session import Session
 from k8snet_tui.model.edits import CreateEdit
+from k8snet_tui.model.load import LoadedLevel
 
 if TYPE_CHECKING:
     from k8snet_tui.app.app import K8snetApp
@@ -86,6 +87,7 @@ class LevelScreen(Screen[None]):
         self._debriefed = session.solved
         self._stamp: tuple[tuple[str, float], ...] = ()
         self._stale: set[str] = set()
+        self._kinds: tuple[LoadedLevel | None, dict[str, frozenset[str]]] = (None, {})
 
     @property
     def game(self) -> K8snetApp:
@@ -421,11 +423,17 @@ class LevelScreen(Screen[None]):
         else:
             inspector.focus_actions()
 
-    def offers(self, ref: str, kind: str) -> bool:
-        """Does ``ref`` have a quick action of ``kind`` ("delete", "rename") right now?"""
+    def action_kinds(self, ref: str) -> frozenset[str]:
+        """The kinds of quick action ``ref`` has right now ("delete", "rename" …), worked
+        out once per state: the palette asks on every key typed into it."""
         s = self.session
-        return any(a.kind == kind for a in quick_actions(s.level, ref, original=s.original,
-                                                         view=s.view))
+        if self._kinds[0] is not s.level:
+            self._kinds = (s.level, {})
+        cache = self._kinds[1]
+        if ref not in cache:
+            cache[ref] = frozenset(a.kind for a in quick_actions(
+                s.level, ref, original=s.original, view=s.view))
+        return cache[ref]
 
     def run_object_action(self, ref: str, kind: str) -> None:
         """Select ``ref`` and run its quick action of ``kind`` (the palette's Delete/Rename)."""
