@@ -22,11 +22,13 @@ from rich.color import Color as RichColor
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button, Static, TextArea, Tree
 from textual.widgets._toast import Toast
+from textual.widgets.tree import TreeNode
 
 from k8snet_tui.app import styles
 from k8snet_tui.app.app import TOAST_SECONDS, K8snetApp, toast_content
+from k8snet_tui.app.fit import fit_words
 from k8snet_tui.app.screens.debrief import DebriefScreen
 from k8snet_tui.app.screens.level import LevelScreen
 from k8snet_tui.app.screens.level_select import (
@@ -35,10 +37,10 @@ from k8snet_tui.app.screens.level_select import (
     LevelSelectScreen,
     LevelTree,
     UnlockScreen,
-    fit_words,
 )
 from k8snet_tui.app.widgets import cluster_map, trace_view
 from k8snet_tui.app.widgets.flow_list import flow_status
+from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.engine.trace import Trace, Verdict
 from k8snet_tui.game.progress import SaveFile
 from tests.app.conftest import AppFactory
@@ -46,8 +48,11 @@ from tests.app.player import (
     NAMED_PORT,
     PORT_CONFLICT,
     SIDECAR_PORT,
+    STALE_VIA,
     Player,
     read_save,
+    unlocked_through,
+    write_save,
 )
 
 P = ParamSpec("P")
@@ -426,6 +431,34 @@ def _whole_words(shown: str, full: str) -> bool:
                                       or full[len(head) - 1:len(head)] in (" ",))
 
 
+def _guides(tree: Tree[Any], node: TreeNode[Any]) -> int:
+    """Cells of tree guides left of ``node``'s label (the root is hidden)."""
+    depth, parent = 0, node.parent
+    while parent is not None and parent is not tree.root:
+        depth, parent = depth + 1, parent.parent
+    return depth * tree.guide_depth
+
+
+@pytest.mark.parametrize("size", SIZES)
+@sync
+async def test_no_object_tree_line_is_cut_in_the_middle_of_a_word(
+        new_app: AppFactory, data_dir: Path, size: tuple[int, int]) -> None:
+    write_save(data_dir, unlocked_through(STALE_VIA))
+    async with new_app().run_test(size=size) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        await p.open_level(STALE_VIA)
+        tree = p.level.query_one(ObjectTree)
+        room = tree.scrollable_content_region.width
+        for node in tree._tree_nodes.values():
+            if node is tree.root:
+                continue
+            shown = tree.render_label(node, Style(), Style()).plain
+            full = Text.assemble(("▼ " if node.allow_expand else ""), node.label).plain
+            assert _whole_words(shown.replace("▶ ", "▼ "), full), (shown, full)
+            assert Text(shown).cell_len + _guides(tree, node) <= room
+
+
 @pytest.mark.parametrize("size", SIZES)
 @sync
 async def test_no_tree_line_or_header_is_cut_in_the_middle_of_a_word(
@@ -443,7 +476,7 @@ async def test_no_tree_line_or_header_is_cut_in_the_middle_of_a_word(
             shown = tree.render_label(node, Style(), Style()).plain
             full = Text.assemble(("▼ " if node.allow_expand else ""), node.label).plain
             assert _whole_words(shown.replace("▶ ", "▼ "), full), (shown, full)
-            assert Text(shown).cell_len + tree._guide_width(node) <= room
+            assert Text(shown).cell_len + _guides(tree, node) <= room
         await p.highlight_level("mine/mine-one")
         header_room = size[0] - HEADER_CHROME - len(f"{screen.title} — ")
         sub_title = screen.sub_title or ""

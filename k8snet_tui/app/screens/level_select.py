@@ -30,6 +30,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from k8snet_tui.app.fit import fit_tree_label, fit_words_str
 from k8snet_tui.app.messages import LevelChosen, OpenLockedLevel, UnlockAllLevels
 from k8snet_tui.game.catalog import Catalog, ChapterEntry, LevelEntry, PackEntry
 from k8snet_tui.game.progress import LevelRecord, SaveFile
@@ -116,34 +117,6 @@ def unlock_question(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> str:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cell_len(text))
-
-
-def fit_words(text: Text, width: int) -> Text:
-    """``text`` cut to ``width`` cells after a whole word, ending in "…" when anything was
-    cut (a word longer than half the room is cut inside, rather than leave it empty)."""
-    if text.cell_len <= width:
-        return text
-    if width <= 1:
-        return Text("…"[:width])
-    plain = text.plain
-    end, used = 0, 0
-    for ch in plain:  # the longest start that leaves one cell for the ellipsis
-        used += cell_len(ch)
-        if used > width - 1:
-            break
-        end += 1
-    space = plain.rfind(" ", 0, end + 1)
-    if space >= (width - 1) // 2:
-        end = space
-    while end > 0 and plain[end - 1] in " ·,;:—-":
-        end -= 1
-    out = text[:end]
-    out.append("…")
-    return out
-
-
-def fit_words_str(text: str, width: int) -> str:
-    return fit_words(Text(text), width).plain
 
 
 def level_label(pack: PackEntry, entry: LevelEntry, save: SaveFile) -> Text:
@@ -285,16 +258,7 @@ class LevelTree(Tree[NodeData]):
     ]
 
     def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
-        label = super().render_label(node, base_style, style)
-        room = self.scrollable_content_region.width - self._guide_width(node)
-        return fit_words(label, room) if room > 0 else label
-
-    def _guide_width(self, node: TreeNode[NodeData]) -> int:
-        """Cells of tree guides left of ``node``'s label (the root is hidden)."""
-        depth, parent = 0, node.parent
-        while parent is not None and parent is not self.root:
-            depth, parent = depth + 1, parent.parent
-        return depth * self.guide_depth
+        return fit_tree_label(self, node, super().render_label(node, base_style, style))
 
 
 UnlockAnswer = Literal["open", "all"] | None

@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from k8snet_tui.app.fit import fit_tree_label
 from k8snet_tui.app.messages import ObjectChosen
 from k8snet_tui.game.edits import EditError
 from k8snet_tui.model.cluster import Node, Route
@@ -326,6 +328,10 @@ class ObjectTree(Tree[str]):
         self._keys: dict[int, str] = {}  # TreeNode id → Entry key, for this build
         self._expanded: dict[str, bool] = {}  # Entry key → expanded, remembered forever
         self._shown_once = False
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        """Cut after a whole word to fit (the inspector shows the whole object)."""
+        return fit_tree_label(self, node, super().render_label(node, base_style, style))
 
     def key_of(self, node: TreeNode[str]) -> str | None:
         """The stable key of a tree line (tests and the screen use it to find lines)."""
