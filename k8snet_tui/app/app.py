@@ -68,20 +68,16 @@ def _cut(content: Content, limit: int) -> Content:
     return content[:end] + "…"
 
 
-def toast_content(message: str, title: str = "", *, markdown: bool = True,
-                  limit: int = 160) -> Content:
-    """A notification as the toast shows it: ``title · message`` on as few lines as it can.
+def inline_markdown(text: str) -> Content:
+    """Inline Markdown as styled text: `code` and **strong** bold, _emphasis_ italic, a
+    link its text; everything else literal (``containers[0]`` is not markup).
 
-    Level files and game messages write names as Markdown code spans; a toast is
-    not a Markdown view, so inline Markdown becomes styled text (`code` and
-    **strong** bold, _emphasis_ italic, a link its text) instead of showing its
-    backticks. Everything else stays literal: ``containers[0]`` is not markup.
-    Line breaks become spaces, and a long message is cut at ``limit``.
+    Level files and game messages write names as Markdown code spans; toasts and the
+    hints box are not Markdown views, so their backticks would show otherwise.
     """
-    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
     parts: list[str | tuple[str, str]] = []
     at = 0
-    for match in _INLINE_MARKDOWN.finditer(text) if markdown else ():
+    for match in _INLINE_MARKDOWN.finditer(text):
         parts.append(text[at:match.start()])
         at = match.end()
         groups = match.groupdict()
@@ -96,7 +92,16 @@ def toast_content(message: str, title: str = "", *, markdown: bool = True,
         else:
             parts.append(groups["escaped"] or "")
     parts.append(text[at:])
-    body = Content.assemble(*parts)
+    return Content.assemble(*parts)
+
+
+def toast_content(message: str, title: str = "", *, markdown: bool = True,
+                  limit: int = 160) -> Content:
+    """A notification as the toast shows it: ``title · message`` on as few lines as it can,
+    inline Markdown as styled text (``inline_markdown``), line breaks as spaces, a long
+    message cut at ``limit``."""
+    text = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    body = inline_markdown(text) if markdown else Content(text)
     if title:
         body = Content.assemble((title, "bold"), " · ", body)
     return _cut(body, limit)
@@ -216,7 +221,8 @@ class K8snetApp(App[None]):
                 self.notify("Some saved edits no longer apply and were skipped:\n"
                             + "\n".join(skipped), severity="warning", timeout=10)
             else:
-                self.notify(f"Resumed with {len(session.edits)} edit(s) in progress.")
+                n = len(session.edits)
+                self.notify(f"Resumed with {n} edit{'s' * (n != 1)} in progress.")
         self.save.last_level = entry.key
         self.persist()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LevelSelectScreen):

@@ -74,7 +74,7 @@ def _compute(topo: Topology, svc: ServiceInfo, port: SvcPort) -> EndpointSet:
     if not ready:
         names = ", ".join(p.name for p in matched[:3])
         return EndpointSet((), Reason.NOT_READY,
-                           f"every pod the selector matches is not Ready ({names}), so none is "
+                           f"none of the pods the selector matches is Ready ({names}), so none is "
                            "an endpoint", Blame(matched[0].ref, "status.conditions"))
     endpoints: list[Endpoint] = []
     for pod in ready:

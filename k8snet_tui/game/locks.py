@@ -47,6 +47,12 @@ def original_refs(level: LoadedLevel) -> frozenset[str]:
     return frozenset(refs | {f"node/{n.name}" for n in level.spec.cluster.nodes})
 
 
+def can_create(level: LoadedLevel) -> bool:
+    """May the player create objects at all here (a sandbox, or ``puzzle.create``)?"""
+    puzzle = level.spec.puzzle
+    return puzzle is None or bool(puzzle.create)
+
+
 def _created(ref: str, original: Collection[str] | None) -> bool:
     return original is not None and ref not in original
 

@@ -237,25 +237,47 @@ class Session:
                           level=self.level, original=self.original)
 
     def culprit(self, index: int) -> str | None:
-        """The object to open for flow ``index``: the one the explanation names (for a flow
-        that gets through when it must not, the one that should stop it), else the one the
-        trace blames, else the one at its failing hop (a workload's pod: the workload)."""
+        """The object to open for flow ``index`` (what ``e`` edits), or None.
+
+        In order: the one the explanation names (for a flow that gets through when it
+        must not, the one that should stop it), the one the trace blames, the one at
+        its failing hop (a workload's pod: the workload), then the other objects on the
+        way back from there. The first the player may edit wins: sending a player to a
+        locked object, or to a default deny the fix must keep, teaches the wrong fix.
+        None when the fix is a new object (the explanation says which: ``e`` then
+        offers to create it) or nothing on the way is the player's to change.
+        """
         traces = self.result.traces
         if not 0 <= index < len(traces):
             return None
         trace = traces[index]
         explanation = self.explanation(index)
-        if explanation is not None and explanation.ref is not None:
+        if explanation is not None and explanation.fix and explanation.ref is not None:
             return explanation.ref
+        if explanation is not None and explanation.ref is None:
+            return None  # "no policy allows it: add one" — a create, not an edit
+        owners = {p.ref: p.owner for p in self.level.world.pods if p.owner}
+        candidates: list[str] = []
+        if explanation is not None and explanation.ref is not None:
+            candidates.append(explanation.ref)  # what blocks or admits it, maybe locked
         if trace.blame is not None:
-            return trace.blame.ref
-        hop = trace.failing_hop
-        if hop is None or not hop.ref or "/" not in hop.ref or \
-                hop.ref.split("/", 1)[0] in ("internet", "gateway"):
+            candidates.append(trace.blame.ref)
+        hops = list(trace.hops)
+        failing = trace.failing_hop
+        upto = hops.index(failing) + 1 if failing is not None else len(hops)
+        for hop in reversed(hops[:upto]):
+            ref = hop.ref
+            if not ref or "/" not in ref or ref.split("/", 1)[0] in ("internet", "gateway"):
+                continue
+            candidates.append(owners.get(ref, ref))
+        editable = next((r for r in candidates if self._editable_or_none(r) is not None), None)
+        return editable or (candidates[0] if candidates else None)
+
+    def _editable_or_none(self, ref: str) -> tuple[str, ...] | None:
+        try:
+            return self.editable(ref)
+        except EditError:
             return None
-        owner = next((p.owner for p in self.level.world.pods if p.ref == hop.ref and p.owner),
-                     None)
-        return owner or hop.ref
 
     def explanation(self, index: int) -> Explanation | None:
         """What to tell the player about flow ``index`` now (computed once per state)."""

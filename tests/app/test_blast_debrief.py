@@ -100,3 +100,16 @@ async def test_a_long_kubectl_line_wraps_and_every_character_is_on_screen(
         assert label.region.right <= fence.region.right
         assert label.size.height * label.size.width >= len(line)  # wrapped, not cut
         assert "THE-END" in app.export_screenshot()  # the line's end is on screen
+
+
+def test_the_debrief_names_every_reason_a_star_is_missing() -> None:
+    from k8snet_tui.app.screens.debrief import score_verdict
+    from k8snet_tui.game.session import Score
+
+    score = Score(edits=4, par=2, hints=2, seconds=0.0, stars=1,
+                  over_permissive=(object(),))  # type: ignore[arg-type]
+    verdict = score_verdict(score)
+    assert "opens more than the level needs" in verdict
+    assert "the shortest known fix takes 2 edits, you made 4" in verdict
+    assert "2 hints shown" in verdict
+    assert score_verdict(Score(1, 1, 0, 0.0, 3)) == "Perfect: at or under par, without hints."

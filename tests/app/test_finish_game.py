@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Static, TabbedContent
 
 from k8snet_tui.app.screens.choose import ChooseScreen
 from k8snet_tui.app.screens.level import LevelScreen
@@ -233,3 +233,55 @@ async def test_a_on_a_kind_heading_of_the_tree_offers_that_kind_there_first(
         highlighted = chooser.query_one(OptionList).highlighted
         assert highlighted is not None
         assert chooser.options[highlighted] == "Service (ClusterIP) in payments"
+
+
+GREEN_TOO_SOON = f"{CAMPAIGN.id}/green-too-soon"
+
+
+@sync
+async def test_escape_gives_the_keyboard_back_from_the_yaml_editor(
+        new_app: AppFactory, data_dir: Path) -> None:
+    _open_all(data_dir)
+    async with new_app().run_test(size=SIZE) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        level = await p.open_level(SELECTOR_TYPO)
+        await p.choose_object("service/shop/cart")
+        area = await p.yaml_editor()
+        before = area.text
+        await p.press("escape")
+        assert p.app.focused is not area
+        await p.press("2")  # a game key again, not a letter in the manifest
+        assert area.text == before
+        assert level.query_one("#tabs", TabbedContent).active == "trace"
+
+
+@sync
+async def test_e_offers_a_new_policy_when_no_policy_allows_the_flow(
+        new_app: AppFactory, data_dir: Path) -> None:
+    """Deny by default: the fix is a new policy, not the default deny the trace blames."""
+    _open_all(data_dir)
+    async with new_app().run_test(size=SIZE) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        level = await p.open_level(MISSING_ALLOW)
+        assert not level.session.result.traces[level.selected_flow].ok
+        await p.press("e")
+        chooser = p.screen_as(ChooseScreen)
+        highlighted = chooser.query_one(OptionList).highlighted
+        assert highlighted is not None
+        assert chooser.options[highlighted] == "NetworkPolicy in shop"
+
+
+@sync
+async def test_e_opens_what_the_player_may_change_not_a_locked_pod(
+        new_app: AppFactory, data_dir: Path) -> None:
+    _open_all(data_dir)
+    async with new_app().run_test(size=SIZE) as pilot:
+        p = Player(pilot)
+        await p.settle()
+        level = await p.open_level(GREEN_TOO_SOON)
+        await p.press("e")
+        ref = level.selected_ref
+        assert ref is not None
+        assert level.session.editable(ref) is not None, ref

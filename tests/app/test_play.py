@@ -281,7 +281,7 @@ async def test_a_hint_is_counted_and_costs_a_star_in_the_debrief(
         assert (debrief.score.hints, debrief.score.stars) == (1, 2)
         assert "1 edit (par 1) · 1 hint · " in text_of(debrief, "#score")
         assert text_of(debrief, "#score").endswith("★★☆ 2/3")
-        assert "without hints" in text_of(debrief, "#verdict")
+        assert "1 hint shown" in text_of(debrief, "#verdict")
     record = solved_record(data_dir, PORT_CONFLICT)
     assert (record["best_stars"], record["best_hints"]) == (2, 1)
 
@@ -332,7 +332,7 @@ async def test_edits_in_progress_are_saved_and_resumed_by_a_new_app(
         level = p.level  # no briefing: the player has started this level already
         assert level.session.edits == [first_edit]
         assert level.session.hints_used == 1
-        assert any("Resumed with 1 edit(s)" in n.message for n in notes)
+        assert any("Resumed with 1 edit in progress" in n.message for n in notes)
 
         await p.choose_object("node/node-c")
         await p.quick_action("route-via-10.244.1.0/24", "192.168.0.15")

@@ -37,17 +37,21 @@ def score_line(score: Score) -> str:
 
 
 def score_verdict(score: Score) -> str:
-    """One sentence on how to earn the missing stars, so a replay has a goal."""
-    if score.over_permissive:
-        return ("Your fix opens more than the level needs (listed below): −1 star. Replay "
-                "with a narrower fix to win it back.")
+    """Every reason a star is missing, so a replay has a goal (not just the first one)."""
     if score.stars >= 3:
         return "Perfect: at or under par, without hints."
+    reasons: list[str] = []
+    if score.over_permissive:
+        reasons.append("your fix opens more than the level needs (listed below): −1 star")
     if score.par is not None and score.edits > score.par:
-        return f"The shortest known fix takes {plural(score.par, 'edit')}. Replay to match it."
+        reasons.append(f"the shortest known fix takes {plural(score.par, 'edit')}, "
+                       f"you made {score.edits}")
     if score.hints:
-        return "Solve it without hints for all three stars."
-    return "Replay for a better score."
+        reasons.append(f"{plural(score.hints, 'hint')} shown (three stars need none)")
+    if not reasons:
+        return "Replay for a better score."
+    text = "; ".join(reasons)
+    return text[:1].upper() + text[1:] + "."
 
 
 def blast_text(findings: Sequence[Finding]) -> Text:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
 
@@ -25,6 +26,7 @@ from k8snet_tui.engine.trace import Trace
 from k8snet_tui.game.actions import QuickAction, new_object_choices, quick_actions
 from k8snet_tui.game.catalog import LevelEntry, PackEntry
 from k8snet_tui.game.edits import EditError, describe_edit, manifest_ref
+from k8snet_tui.game.locks import can_create
 from k8snet_tui.game.session import Session
 from k8snet_tui.model.edits import CreateEdit
 from k8snet_tui.model.load import LoadedLevel
@@ -222,8 +224,11 @@ class LevelScreen(Screen[None]):
             self._show_inspector()
         elif tab == "brief":
             hints = s.shown_hints()
+            from k8snet_tui.app.app import inline_markdown
+
             box = self.query_one("#hints", Static)
-            box.update("\n".join(f"Hint {i}: {h}" for i, h in enumerate(hints, 1)))
+            box.update(Content("\n").join(inline_markdown(f"Hint {i}: {h}")
+                                          for i, h in enumerate(hints, 1)))
             box.display = bool(hints)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -273,6 +278,7 @@ class LevelScreen(Screen[None]):
         if created:
             # A new (or renamed) object is what the player wants to look at next.
             self.selected_ref = manifest_ref(created[-1].manifest)
+            self.query_one(Inspector).end_draft()
         what = "; ".join(describe_edit(e) for e in message.edits)
         self.notify(f"{what}\n{self.session.last_change.describe()}", title="Applied")
         self._after_change()
@@ -328,11 +334,13 @@ class LevelScreen(Screen[None]):
         """Esc: close the toasts; leaving the level is q (or the palette), on purpose."""
         self.app.clear_notifications()
 
-    def new_object_choices(self) -> tuple[list[QuickAction], int]:
+    def new_object_choices(self, here: str | None = None,
+                           kind: str | None = None) -> tuple[list[QuickAction], int]:
         """The "new object" drafts offered (``game.actions.new_object_choices``) and the
-        one to highlight: in the namespace in view — the selected object's, or the one
-        under the object tree's cursor (a namespace line, or a kind heading in it)."""
-        here, kind = self._context_namespace()
+        one to highlight: in ``here``, else the namespace in view — the selected object's,
+        or the one under the object tree's cursor (a namespace line, or a kind heading)."""
+        if here is None:
+            here, kind = self._context_namespace()
         return new_object_choices(self.session.level, original=self.session.original,
                                   here=here, kind=kind)
 
@@ -355,10 +363,10 @@ class LevelScreen(Screen[None]):
         self.switch_tab("edit")
         self.query_one(Inspector).start_draft(action)
 
-    def action_new_object(self) -> None:
+    def action_new_object(self, here: str | None = None, kind: str | None = None) -> None:
         from k8snet_tui.app.screens.choose import ChooseScreen
 
-        choices, default = self.new_object_choices()
+        choices, default = self.new_object_choices(here, kind)
         if not choices:
             self.notify("This level does not let you create objects: repair the ones it has.")
             return
@@ -376,6 +384,8 @@ class LevelScreen(Screen[None]):
     def action_reset(self) -> None:
         self.session.reset()
         self.selected_flow = self._first_failing()
+        # The keyboard starts over too: on the flows, never inside the YAML editor.
+        self.query_one(FlowList).focus()
         self.notify("Level reset to its starting state (z brings your edits back).")
         self._after_change()
 
@@ -406,11 +416,28 @@ class LevelScreen(Screen[None]):
 
     def action_edit_blamed(self) -> None:
         ref = self.culprit()
+        explanation = self.session.explanation(self.selected_flow)
+        if ref is None and explanation is not None and explanation.ref is None and \
+                self.new_object_choices()[0]:
+            # "No policy allows it: add one": the fix is a new object, so e offers one,
+            # in the namespace of the pod whose policies said no.
+            self.notify(explanation.text, title="Create the object that allows it")
+            self.action_new_object(here=self._denied_namespace(), kind="networkpolicy")
+            return
         if ref is None:
             self.notify("The selected flow's trace points at no object: pick one in the object "
                         "tree (or ctrl+p → Edit …).")
             return
         self.edit_object(ref)
+
+    def _denied_namespace(self) -> str | None:
+        """The namespace of the pod whose NetworkPolicies refused the selected flow."""
+        trace = self.trace
+        for path in trace.paths if trace is not None else ():
+            for facts in path.policy_facts:
+                if not facts.allowed:
+                    return facts.pod.split("/", 1)[0]
+        return None
 
     def edit_object(self, ref: str, *, yaml: bool = False) -> None:
         """Open the editor on ``ref`` with the keyboard on its actions (or its YAML)."""
@@ -422,6 +449,12 @@ class LevelScreen(Screen[None]):
             inspector.focus_yaml()
         else:
             inspector.focus_actions()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """"a New object" only where the level lets the player create something."""
+        if action == "new_object":
+            return can_create(self.session.level)
+        return True
 
     def action_kinds(self, ref: str) -> frozenset[str]:
         """The kinds of quick action ``ref`` has right now ("delete", "rename" …), worked

@@ -24,7 +24,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Button, OptionList, Static, TabbedContent, TabPane, TextArea
+from textual.widgets import (
+    Button,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tabs,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from k8snet_tui.app.messages import EditRequested
@@ -62,6 +70,8 @@ class Inspector(Vertical):
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply_yaml", "Apply YAML"),
+        # In the YAML editor every letter types; Esc gives the keyboard back to the game.
+        Binding("escape", "leave_editor", "Leave the editor", show=False),
     ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None,
@@ -151,6 +161,12 @@ class Inspector(Vertical):
         else:
             self._show_draft_header()
         self.refresh_bindings()
+
+    def end_draft(self) -> None:
+        """The draft became an object (or was given up): show objects again on refresh."""
+        self.draft = None
+        self._draft_from = None
+        self._loaded_yaml = ""  # whatever the editor holds now is not an object's YAML
 
     def _show_draft_header(self) -> None:
         assert self.draft is not None
@@ -247,6 +263,18 @@ class Inspector(Vertical):
         error = self.query_one("#inspector-yaml-error", Static)
         error.update(Content(f"✗ {text} (nothing was changed)") if text else "")
         error.display = text is not None
+
+    def action_leave_editor(self) -> None:
+        """Esc in the YAML editor: the keyboard goes to the inspector's tabs (the edits
+        typed stay in the editor); elsewhere Esc means what the screen says."""
+        area = self.query_one("#inspector-yaml", TextArea)
+        if self.app.focused is area:
+            tabs = self.query_one("#inspector-tabs", TabbedContent)
+            tabs.query_one(Tabs).focus()
+            return
+        close = getattr(self.screen, "action_close", None)
+        if callable(close):
+            close()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+s belongs to the YAML tab: hidden elsewhere, greyed out for a locked object."""

@@ -175,7 +175,10 @@ def render_trace(trace: Trace | None,
                                    REASON_DOCS.get(trace.reason, "")))
     if trace.detail:
         parts.append(Text(trace.detail))
-    if trace.blame is not None:
+    # "Look at" the engine's blame, unless the game already said the fix is a new
+    # object: then the blamed policy is the default deny the fix must keep.
+    creates = explanation is not None and explanation.ref is None and not trace.ok
+    if trace.blame is not None and not creates:
         # On a flow that is right, the blamed field is what *keeps* it blocked:
         # inviting the player to "look at" it would invite breaking it.
         label = "Look at: " if not trace.ok else "Blocked by: "
