@@ -427,7 +427,7 @@ def _whole_words(shown: str, full: str) -> bool:
     if not shown.endswith("…"):
         return False
     head = shown[:-1]
-    return full.startswith(head) and (full[len(head):len(head) + 1] in (" ", "·", ",")
+    return full.startswith(head) and (full[len(head):len(head) + 1] in (" ", "·", ",", ":")
                                       or full[len(head) - 1:len(head)] in (" ",))
 
 
