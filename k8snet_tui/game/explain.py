@@ -45,13 +45,15 @@ class Explanation:
 
     ``fix`` is True when ``ref``/``field`` is the thing to change (and the level lets
     the player change it); False when it only names what blocks or admits the flow,
-    or when there is nothing to open (``ref`` None: create an object instead).
+    or when there is nothing of the level's to open. ``create`` names the kind of
+    object the fix is instead ("NetworkPolicy"), so the game can offer a new one.
     """
 
     text: str
     ref: str | None = None
     field: str | None = None
     fix: bool = False
+    create: str | None = None
 
 
 # ------------------------------------------------------------------ locks
@@ -154,7 +156,7 @@ def _group(level: LoadedLevel, facts: PolicyFacts, original: Collection[str] | N
             return Explanation(f"{text}: add one, or widen {names}", widenable[0].ref, field,
                                True)
         return Explanation(f"{text}: add one (create a NetworkPolicy that selects "
-                           f"{facts.pod} and allows this)")
+                           f"{facts.pod} and allows this)", create="NetworkPolicy")
     if widenable:
         names = ", ".join(c.ref for c in widenable[:2])
         return Explanation(f"{text}: widen {names}", widenable[0].ref, field, True)

@@ -254,7 +254,7 @@ class Session:
         explanation = self.explanation(index)
         if explanation is not None and explanation.fix and explanation.ref is not None:
             return explanation.ref
-        if explanation is not None and explanation.ref is None:
+        if explanation is not None and explanation.create is not None:
             return None  # "no policy allows it: add one" — a create, not an edit
         owners = {p.ref: p.owner for p in self.level.world.pods if p.owner}
         candidates: list[str] = []

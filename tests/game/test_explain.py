@@ -299,3 +299,27 @@ def test_9_2_zero_trust_friday_names_the_missing_namespace_selector() -> None:
     assert found is not None
     assert found.ref == "networkpolicy/shop/allow-from-ingress-controller"
     assert "add a namespaceSelector to that same peer" in found.text
+
+
+def test_only_the_add_a_policy_explanation_asks_for_a_new_object() -> None:
+    """``create`` is what sends ``e`` to "new object"; an explanation that merely has no
+    object to point at (the fix is elsewhere) must not."""
+    from k8snet_tui.game.session import Session
+    from k8snet_tui.model.load import load_level
+
+    levels = Path(__file__).resolve().parents[2] / "levels"
+    session = Session(load_level(levels / "08-policy" / "01-missing-allow.yaml"))
+    first = next(i for i, t in enumerate(session.result.traces) if not t.ok)
+    explanation = session.explanation(first)
+    assert explanation is not None
+    assert explanation.create == "NetworkPolicy"
+    assert session.culprit(first) is None  # not the default deny the trace blames
+    for path in sorted(levels.rglob("*.yaml")):
+        if path.name == "pack.yaml":
+            continue
+        other = Session(load_level(path))
+        for i in range(len(other.result.traces)):
+            found = other.explanation(i)
+            if found is not None and found.create is not None:
+                assert found.ref is None, path
+                assert "add one" in found.text, path

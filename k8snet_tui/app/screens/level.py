@@ -417,12 +417,12 @@ class LevelScreen(Screen[None]):
     def action_edit_blamed(self) -> None:
         ref = self.culprit()
         explanation = self.session.explanation(self.selected_flow)
-        if ref is None and explanation is not None and explanation.ref is None and \
-                self.new_object_choices()[0]:
+        if explanation is not None and explanation.create is not None:
             # "No policy allows it: add one": the fix is a new object, so e offers one,
             # in the namespace of the pod whose policies said no.
             self.notify(explanation.text, title="Create the object that allows it")
-            self.action_new_object(here=self._denied_namespace(), kind="networkpolicy")
+            self.action_new_object(here=self._denied_namespace(),
+                                   kind=explanation.create.lower())
             return
         if ref is None:
             self.notify("The selected flow's trace points at no object: pick one in the object "

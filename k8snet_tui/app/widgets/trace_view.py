@@ -177,7 +177,7 @@ def render_trace(trace: Trace | None,
         parts.append(Text(trace.detail))
     # "Look at" the engine's blame, unless the game already said the fix is a new
     # object: then the blamed policy is the default deny the fix must keep.
-    creates = explanation is not None and explanation.ref is None and not trace.ok
+    creates = explanation is not None and explanation.create is not None
     if trace.blame is not None and not creates:
         # On a flow that is right, the blamed field is what *keeps* it blocked:
         # inviting the player to "look at" it would invite breaking it.
