@@ -50,6 +50,7 @@ from k8snet_tui.model.edits import (
     SetEdit,
     UnsetEdit,
 )
+from k8snet_tui.model.kinds import canonical_ref as model_canonical_ref
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.load import LoadedLevel, validation_problems
 from k8snet_tui.model.problems import Problem, format_loc
@@ -65,18 +66,6 @@ from k8snet_tui.model.resources import (
 from k8snet_tui.model.world import build_world
 
 _RESOURCE: TypeAdapter[AnyResource] = TypeAdapter(Resource)
-_NAMESPACED = frozenset(k.lower() for k in NAMESPACED_KINDS)
-_KINDS = frozenset(k.lower() for k in KNOWN_KINDS) | {"node"}
-_ALIASES = {
-    "po": "pod", "pods": "pod", "svc": "service", "services": "service",
-    "ns": "namespace", "namespaces": "namespace", "deploy": "deployment",
-    "deployments": "deployment", "rs": "replicaset", "replicasets": "replicaset",
-    "sts": "statefulset", "statefulsets": "statefulset", "ds": "daemonset",
-    "daemonsets": "daemonset", "ep": "endpoints", "endpointslices": "endpointslice",
-    "ing": "ingress", "ingresses": "ingress", "ingressclasses": "ingressclass",
-    "netpol": "networkpolicy", "networkpolicies": "networkpolicy", "no": "node", "nodes": "node",
-}
-"""kubectl's short and plural names, so players can type what they already know."""
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -94,16 +83,10 @@ class EditError(Exception):
 
 def canonical_ref(ref: str) -> str:
     """``svc/api`` → ``service/default/api``: the one spelling locks and inverses use."""
-    parts = ref.strip().split("/")
-    if len(parts) not in (2, 3) or not all(parts):
-        raise EditError(f'"{ref}" is not an object reference; write kind/namespace/name, '
-                        "kind/name (namespace default) or node/NAME")
-    kind = _ALIASES.get(parts[0].lower(), parts[0].lower())
-    if kind in _NAMESPACED:
-        return f"{kind}/default/{parts[1]}" if len(parts) == 2 else f"{kind}/{parts[1]}/{parts[2]}"
-    if len(parts) == 3 and kind in _KINDS:
-        raise EditError(f'"{ref}": {kind} objects have no namespace; write {kind}/NAME')
-    return "/".join([kind, *parts[1:]])
+    try:
+        return model_canonical_ref(ref)
+    except ValueError as exc:
+        raise EditError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -444,6 +427,10 @@ def invert_edit(before: LoadedLevel, edit: AnyEdit) -> AnyEdit:
         path = resolve_path(data, edit.path)
         if isinstance(edit, SetEdit):
             missing = _first_missing(data, path)
+            if missing is not None and edit.value is None and missing == path and \
+                    _first_missing(find_object(apply_edit(before, edit, enforce_locks=False),
+                                               target.ref).data(), path) is not None:
+                return edit  # null is "unset" (Go decoding): nothing is left to undo
             if missing is not None:
                 return UnsetEdit(ref=target.ref, path=format_path(missing))
             return SetEdit(ref=target.ref, path=format_path(path), value=get_path(data, path))

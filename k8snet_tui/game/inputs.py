@@ -14,7 +14,11 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
+from k8snet_tui.model.problems import format_loc
+from k8snet_tui.model.resources import AnyResource, Resource
+from k8snet_tui.model.strict import unknown_fields
 from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -191,8 +195,9 @@ def parse_manifest(text: str) -> dict[str, Any]:
     The level loader's hardened reader is used (size, alias and depth limits), so
     the editor accepts exactly the YAML a level file may hold.
     """
+    marks = MarkTable()
     try:
-        docs = read_documents(text, None, MarkTable())
+        docs = read_documents(text, None, marks)
     except YamlError as exc:
         p = exc.problem
         where = f"line {p.line}:{p.column}: " if p.line is not None else ""
@@ -207,7 +212,32 @@ def parse_manifest(text: str) -> dict[str, Any]:
         found = "a list" if isinstance(docs[0], list) else f"the value {docs[0]!r}"
         raise InputError(f"line {line}:{col}: expected a mapping (apiVersion, kind, metadata, "
                          f"spec …), found {found}")
+    _refuse_unknown_fields(docs[0], marks)
     return docs[0]
+
+
+_RESOURCE: TypeAdapter[AnyResource] = TypeAdapter(Resource)
+
+
+def _refuse_unknown_fields(manifest: dict[str, Any], marks: MarkTable) -> None:
+    """Refuse a field the Kubernetes API does not have, as ``kubectl apply`` does.
+
+    Applied, it would be dropped without a word (a misplaced ``namespaceSelector:``
+    silently widens a policy), so the editor names it instead. A manifest the model
+    refuses outright is left for the edit's own validation to explain.
+    """
+    try:
+        resource = _RESOURCE.validate_python(manifest)
+    except ValidationError:
+        return
+    problems = unknown_fields(resource)
+    if not problems:
+        return
+    first = problems[0]
+    mark, _ = marks.locate(manifest, first.loc, at_key=True)
+    where = f"line {mark.line}:{mark.column}: " if mark is not None else ""
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    raise InputError(f"{where}{format_loc(first.loc)}: {first.message}{more}")
 
 
 def dump_yaml(data: Mapping[str, Any]) -> str:

@@ -15,6 +15,8 @@ from typing import Literal
 from pydantic import Field
 
 from k8snet_tui.model.cluster import StrictModel
+from k8snet_tui.model.kinds import canonical_kind
+from k8snet_tui.model.suggest import did_you_mean
 
 DEFAULT_CLIENT_IP = IPv4Address("203.0.113.10")
 """The external client ``internet`` stands for unless an address is given."""
@@ -23,6 +25,8 @@ DEFAULT_SERVER_IP = IPv4Address("198.51.100.10")
 
 WORKLOAD_REF_KINDS = ("deployment", "statefulset", "daemonset", "replicaset")
 Proto = Literal["TCP", "UDP", "SCTP"]
+_SOURCE_KINDS = ("pod", *WORKLOAD_REF_KINDS, "node", "internet")
+_DEST_KINDS = ("pod", "service", *WORKLOAD_REF_KINDS, "node", "localhost", "internet")
 
 
 class FlowSpec(StrictModel):
@@ -127,13 +131,20 @@ def _port(text: str) -> int | str:
     return text
 
 
+def _no_padding(text: str) -> None:
+    """A reference is one token: spaces around it are a typo (often a tab or a stray
+    quote) that the API server would not trim either."""
+    if text != text.strip():
+        raise RefError(f"{text!r} has spaces around it; write {text.strip()!r}")
+
+
 def parse_source(text: str) -> SourceRef:
     """Parse a ``from`` reference; raises RefError with a sentence a player can act on."""
-    text = text.strip()
+    _no_padding(text)
     if text == "internet":
         return SourceRef("internet", ip=DEFAULT_CLIENT_IP)
     head, _, rest = text.partition("/")
-    head = head.lower()
+    head = canonical_kind(head)
     if head == "internet" and rest:
         return SourceRef("internet", ip=_ip(rest))
     if not rest:
@@ -152,12 +163,13 @@ def parse_source(text: str) -> SourceRef:
             raise RefError("node reference must be node/NAME")
         return SourceRef("node", name=_name(parts[0], "node"))
     raise RefError(f'"{head}" is not a source kind: use pod, deployment, statefulset, daemonset, '
-                   "replicaset, node or internet")
+                   "replicaset, node or internet (or kubectl's short names: po, deploy, sts, ds, "
+                   f"rs, no){did_you_mean(head, _SOURCE_KINDS)}")
 
 
 def parse_dest(text: str) -> DestRef:
     """Parse a ``to`` reference; raises RefError with a sentence a player can act on."""
-    text = text.strip()
+    _no_padding(text)
     url = _URL_RE.match(text)
     if url:
         url_port = int(url["port"]) if url["port"] else None
@@ -180,7 +192,7 @@ def parse_dest(text: str) -> DestRef:
     port = _port(match["port"])
     proto: Proto = (match["proto"] or "tcp").upper()  # type: ignore[assignment]
     head, _, rest = target.partition("/")
-    low = head.lower()
+    low = canonical_kind(head)
     if low == "localhost" and not rest:
         return DestRef("localhost", port, proto)
     if low == "internet":
@@ -194,7 +206,7 @@ def parse_dest(text: str) -> DestRef:
         if low in WORKLOAD_REF_KINDS:
             ns, name = _ns_name(parts, low)
             return DestRef("workload", port, proto, namespace=ns, name=name, workload_kind=low)
-        if low in ("service", "svc"):
+        if low == "service":
             ns, name = _ns_name(parts, "service")
             return DestRef("service", port, proto, namespace=ns, name=name)
         if low == "node":
@@ -202,7 +214,9 @@ def parse_dest(text: str) -> DestRef:
                 raise RefError("node reference must be node/NAME:PORT")
             return DestRef("node", port, proto, name=_name(parts[0], "node"))
         raise RefError(f'"{head}" is not a destination kind: use pod, service, deployment, '
-                       "statefulset, daemonset, replicaset, node, localhost or internet")
+                       "statefulset, daemonset, replicaset, node, localhost or internet "
+                       "(or kubectl's short names: po, svc, deploy, sts, ds, rs, no)"
+                       f"{did_you_mean(low, _DEST_KINDS)}")
     if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", target):
         return DestRef("ip", port, proto, ip=_ip(target))
     if not _DNS_RE.match(target):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from k8snet_tui import FORMAT
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.problems import LevelError, Loc, Problem, errors_only
+from k8snet_tui.model.strict import level_unknown_fields
 from k8snet_tui.model.world import World, build_world
 from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents, read_file_text
 
@@ -220,6 +221,7 @@ def _finish(raw: Any, marks: MarkTable, filename: str | None, base: Path | None,
         raise LevelError(locate_problems(problems, raw, marks, filename)) from None
     world, more = build_world(spec, lenient=lenient)
     problems.extend(more)
+    problems.extend(level_unknown_fields(spec.resources))
     located = locate_problems(problems, raw, marks, filename)
     if errors_only(located):
         raise LevelError(located)

@@ -1,9 +1,10 @@
 """The subset of the Kubernetes API that matters for networking.
 
 Field names are exactly Kubernetes' own (camelCase), so manifests copied from a
-real cluster load unchanged. Unknown fields are kept but ignored, as the API
-server's lenient decoding would; our own sections (cluster, flows, puzzle) are
-strict instead, see ``level.py``.
+real cluster load unchanged. Fields the engine does not need are kept but not
+modelled; ``strict.unknown_fields`` reports those the real API does not have
+either (kubectl's strict field validation). Our own sections (cluster, flows,
+puzzle) refuse unknown keys outright, see ``level.py``.
 """
 
 from __future__ import annotations
@@ -13,15 +14,42 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from k8snet_tui.model.apifields import UNMODELLED
+
 Protocol = Literal["TCP", "UDP", "SCTP"]
 IntOrString = int | str
 Port = Annotated[int, Field(ge=1, le=65535)]
 
 
-class K8sModel(BaseModel):
-    """Lenient like the API server: unknown fields are accepted and carried along."""
+def _api_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """In the JSON Schema, list the real API's unmodelled fields and refuse the rest, so
+    an editor completes ``resources`` and flags ``podSelectr`` as kubectl would."""
+    properties = schema.setdefault("properties", {})
+    for name in sorted(UNMODELLED.get(cls.__name__, frozenset())):
+        properties.setdefault(name, {"description": "Kubernetes API field the engine does "
+                                                    "not model; accepted and ignored."})
+    schema["additionalProperties"] = False
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
+
+class K8sModel(BaseModel):
+    """Unknown fields are accepted and carried along, as the API server stores them.
+
+    They are reported separately (``strict.unknown_fields``) rather than refused, so a
+    manifest with a typo still loads and the warning can name the field.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True,
+                              json_schema_extra=_api_schema)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        """``podSelector: null`` is what Go's decoder makes of it: the field unset (a nil
+        pointer, slice or map), so the API server stores the default — ``{}`` for a
+        NetworkPolicy's podSelector, no peers for ``from: null``."""
+        if isinstance(data, dict) and None in data.values():
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
 
 class ObjectMeta(K8sModel):

@@ -18,6 +18,7 @@ from typing import Generic, Literal, TypeVar
 from k8snet_tui.model.addr import addr as as_addr
 from k8snet_tui.model.cluster import Cluster, resolve_cluster
 from k8snet_tui.model.flows import RefError, parse_dest, parse_source
+from k8snet_tui.model.kinds import canonical_kind, canonical_ref
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.problems import Loc, Problem
 from k8snet_tui.model.resources import (
@@ -40,6 +41,7 @@ from k8snet_tui.model.resources import (
     resource_namespace,
     resource_ref,
 )
+from k8snet_tui.model.suggest import did_you_mean
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
@@ -743,15 +745,15 @@ class _WorldBuilder:
                                      *loc, "except", e_i)
                 for q_i, port in enumerate(rule.ports or []):  # type: ignore[attr-defined]
                     loc = ("resources", i, "spec", section, r_i, "ports", q_i)
-                    if port.endPort is None:
+                    if isinstance(port.port, int) and not 1 <= port.port <= 65535:
+                        self.err(f"port {port.port} is outside 1-65535", *loc, "port")
+                    elif port.endPort is None:
                         continue
-                    if not isinstance(port.port, int):
+                    elif not isinstance(port.port, int):
                         self.err("endPort needs a numeric port", *loc, "endPort")
                     elif port.endPort < port.port:
                         self.err(f"endPort {port.endPort} is smaller than port {port.port}",
                                  *loc, "endPort")
-                    elif isinstance(port.port, int) and not 1 <= port.port <= 65535:
-                        self.err(f"port {port.port} is outside 1-65535", *loc, "port")
 
     def _flows(self) -> None:
         world = self.world
@@ -772,19 +774,24 @@ class _WorldBuilder:
                 if ref is None or ref.kind == "internet":
                     continue
                 if ref.kind == "pod" and (ref.namespace, ref.name) not in pods:
-                    self.err(f"pod {ref.namespace}/{ref.name} does not exist", "flows", f_i, key)
+                    known = [f"pod/{ns}/{name}" for ns, name in pods]
+                    self.err(f"pod {ref.namespace}/{ref.name} does not exist"
+                             f"{did_you_mean(f'pod/{ref.namespace}/{ref.name}', known)}",
+                             "flows", f_i, key)
                 elif ref.kind == "workload":
                     wref = f"{ref.workload_kind}/{ref.namespace}/{ref.name}"
                     if wref not in world.workloads:
-                        self.err(f"{ref.workload_kind} {ref.namespace}/{ref.name} does not exist",
-                                 "flows", f_i, key)
+                        self.err(f"{ref.workload_kind} {ref.namespace}/{ref.name} does not exist"
+                                 f"{did_you_mean(wref, world.workloads)}", "flows", f_i, key)
                     elif not world.workloads[wref]:
                         self.err(f"{ref.workload_kind} {ref.namespace}/{ref.name} has no pods "
                                  "(replicas: 0)", "flows", f_i, key)
                 elif ref.kind == "node" and ref.name not in self.node_names:
                     self.err(f'node "{ref.name}" does not exist', "flows", f_i, key)
                 elif ref.kind == "service" and (ref.namespace, ref.name) not in services:
-                    self.err(f"service {ref.namespace}/{ref.name} does not exist",
+                    known = [f"service/{ns}/{name}" for ns, name in services]
+                    self.err(f"service {ref.namespace}/{ref.name} does not exist"
+                             f"{did_you_mean(f'service/{ref.namespace}/{ref.name}', known)}",
                              "flows", f_i, key)
             if src is not None and dst is not None and src.kind == "internet" and \
                     dst.kind == "localhost":
@@ -795,13 +802,20 @@ class _WorldBuilder:
         if puzzle is None:
             return
         for e_i, spec in enumerate(puzzle.editable_specs()):
-            if spec.ref.lower() not in self.world.refs and spec.ref not in self.world.refs:
-                self.err(f"{spec.ref} does not exist", "puzzle", "editable", e_i)
+            try:
+                ref = canonical_ref(spec.ref)
+            except ValueError as exc:
+                self.err(str(exc), "puzzle", "editable", e_i)
+                continue
+            if ref not in self.world.refs:
+                self.err(f"{spec.ref} does not exist{did_you_mean(ref, self.world.refs)}",
+                         "puzzle", "editable", e_i)
         kinds = {k.lower() for k in KNOWN_KINDS}
         for key in ("create", "delete"):
             for k_i, kind in enumerate(getattr(puzzle, key)):
-                if kind.lower() not in kinds:
-                    self.err(f'"{kind}" is not a kind the engine models', "puzzle", key, k_i)
+                if canonical_kind(kind) not in kinds:
+                    self.err(f'"{kind}" is not a kind the engine models'
+                             f"{did_you_mean(kind, KNOWN_KINDS)}", "puzzle", key, k_i)
 
 
 def build_world(level: LevelFile, *, lenient: bool = False) -> tuple[World, list[Problem]]:

@@ -322,6 +322,26 @@ async def test_invalid_yaml_shows_line_and_column_and_posts_nothing(text: str,
 
 
 @sync
+async def test_an_unknown_field_is_refused_with_its_line_not_dropped() -> None:
+    """kubectl's strict validation refuses ``selectr:``; applied, it would vanish."""
+    app = InspectorApp("service/shop/api", apply=True)
+    async with app.run_test(size=SIZE) as pilot:
+        area = await open_yaml(pilot)
+        row = next(i for i, line in enumerate(area.text.splitlines())
+                   if line.strip().startswith("selector:"))
+        col = area.text.splitlines()[row].index("selector") + len("select")
+        area.move_cursor((row, col))
+        await pilot.press("delete")  # selector → selectr
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.edits == []
+        assert app.session.edits == []
+        message = text_of(app, "#inspector-yaml-error")
+        assert f"line {row + 1}:" in message
+        assert 'spec.selectr: unknown field "selectr"; did you mean selector?' in message
+
+
+@sync
 async def test_unchanged_yaml_is_not_an_edit() -> None:
     app = InspectorApp("service/shop/api")
     async with app.run_test(size=SIZE) as pilot:

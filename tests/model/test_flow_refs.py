@@ -27,11 +27,18 @@ SOURCES = [
     ("node/node-a", SourceRef("node", name="node-a")),
     ("internet", SourceRef("internet", ip=DEFAULT_CLIENT_IP)),
     ("internet/198.18.0.7", SourceRef("internet", ip=IPv4Address("198.18.0.7"))),
-    ("  pod/web  ", SourceRef("pod", "default", "web")),
+    # kubectl's short names and plurals, as in ``kubectl get deploy/web``
+    ("deploy/shop/api", SourceRef("workload", "shop", "api", "deployment")),
+    ("sts/shop/db", SourceRef("workload", "shop", "db", "statefulset")),
+    ("ds/kube-system/agent", SourceRef("workload", "kube-system", "agent", "daemonset")),
+    ("rs/shop/api-1", SourceRef("workload", "shop", "api-1", "replicaset")),
+    ("po/shop/web", SourceRef("pod", "shop", "web")),
+    ("pods/shop/web", SourceRef("pod", "shop", "web")),
+    ("no/node-a", SourceRef("node", name="node-a")),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), SOURCES, ids=[s[0].strip() for s in SOURCES])
+@pytest.mark.parametrize(("text", "expected"), SOURCES, ids=[s[0] for s in SOURCES])
 def test_valid_source_references_parse(text: str, expected: SourceRef) -> None:
     assert parse_source(text) == expected
 
@@ -55,6 +62,9 @@ BAD_SOURCES = [
     ("internet/not-an-ip", "is not an IPv4 address"),
     ("internet/300.1.1.1", "is not an IPv4 address"),
     ("pod/shop/web:80", "not a valid pod name"),
+    ("  pod/web  ", "has spaces around it"),
+    ("pod/web\t", "has spaces around it"),
+    ("deplyment/shop/api", "did you mean deployment?"),
 ]
 
 
@@ -101,6 +111,13 @@ DESTS = [
     ("localhost:9090", DestRef("localhost", 9090)),
     ("internet:443", DestRef("internet", 443, ip=DEFAULT_SERVER_IP)),
     ("internet/1.1.1.1:53/udp", DestRef("internet", 53, "UDP", ip=IPv4Address("1.1.1.1"))),
+    ("svc/shop/api:80", DestRef("service", 80, namespace="shop", name="api")),
+    ("services/shop/api:80", DestRef("service", 80, namespace="shop", name="api")),
+    ("deploy/shop/api:8080", DestRef("workload", 8080, namespace="shop", name="api",
+                                     workload_kind="deployment")),
+    ("sts/shop/db:5432", DestRef("workload", 5432, namespace="shop", name="db",
+                                 workload_kind="statefulset")),
+    ("po/shop/web:80", DestRef("pod", 80, namespace="shop", name="web")),
 ]
 
 
@@ -141,6 +158,8 @@ BAD_DESTS = [
     ("ftp://files.example.com/", "is not an http:// or https:// URL"),
     ("http://bad_host!/", "is not a host name"),
     ("http://a.example:70000/", "port 70000 is outside 1-65535"),
+    (" service/shop/api:80", "has spaces around it"),
+    ("servce/shop/api:80", "did you mean service?"),
 ]
 
 

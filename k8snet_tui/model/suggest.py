@@ -1,0 +1,32 @@
+""""Did you mean …?" for a misspelt key, reference or enum value.
+
+One routine so every message suggests the same way: a case-only difference
+first (``podselector`` → ``podSelector``), then the closest spelling by
+``difflib``'s ratio, and nothing when no candidate is close — a wrong
+suggestion is worse than none.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+CUTOFF = 0.7
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` was most likely meant to be, or None."""
+    options = sorted(set(choices))
+    lowered = word.lower()
+    for option in options:
+        if option.lower() == lowered and option != word:
+            return option
+    by_lower = {o.lower(): o for o in options}
+    found = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=CUTOFF)
+    return by_lower[found[0]] if found and by_lower[found[0]] != word else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean X?"`` to append to a message, or ``""``."""
+    match = closest(word, choices)
+    return f"; did you mean {match}?" if match else ""
