@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from k8snet_tui.model.names import port_name_problem
 from k8snet_tui.model.problems import format_loc
 from k8snet_tui.model.resources import AnyResource, Resource
 from k8snet_tui.model.strict import unknown_fields
@@ -23,7 +24,6 @@ from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
-_PORT_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
 _LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?")
 _ROUTE = re.compile(r"^\s*(\S+)\s+(?:via\s+)?(\S+)\s*$")
 
@@ -34,21 +34,20 @@ class InputError(ValueError):
 
 def parse_port(text: str, what: str = "a port") -> int:
     """A port number 1-65535."""
-    if not text.isdigit():
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
         raise InputError(f"{what} is a number from 1 to 65535")
-    port = int(text)
-    if not 1 <= port <= 65535:
-        raise InputError(f"{port} is outside 1-65535")
-    return port
+    if len(text) > 5 or not 1 <= int(text) <= 65535:
+        raise InputError(f"{text if len(text) <= 12 else text[:12] + '…'} is outside 1-65535")
+    return int(text)
 
 
 def parse_port_name(text: str) -> str:
     """An IANA service name, the only kind of name a container port may have."""
-    if len(text) > 15:
-        raise InputError(f'"{text}" is too long for a port name (at most 15 characters)')
-    if not _PORT_NAME.fullmatch(text) or "--" in text or not re.search("[a-z]", text):
-        raise InputError(f'"{text}" is not a port name: lowercase letters, digits and "-", '
-                         "with at least one letter")
+    problem = port_name_problem(text)
+    if problem is not None:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise InputError(f'"{shown}" is {problem}' if text else problem)
     return text
 
 
@@ -56,7 +55,7 @@ def parse_port_or_name(text: str) -> int | str:
     """``8080`` or ``http``: how targetPort and Ingress backends refer to a port."""
     if not text:
         raise InputError("enter a port number (8080) or a port name (http)")
-    return parse_port(text) if text.isdigit() else parse_port_name(text)
+    return parse_port(text) if text.isascii() and text.isdigit() else parse_port_name(text)
 
 
 def parse_node_port(text: str, port_range: tuple[int, int]) -> int:

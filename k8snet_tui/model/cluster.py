@@ -9,14 +9,17 @@ a default.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from k8snet_tui.model.addr import addr
 from k8snet_tui.model.problems import Problem
+
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 
 
 class StrictModel(BaseModel):
@@ -52,8 +55,10 @@ class NodeSpec(StrictModel):
     podCIDR: IPv4Network | None = Field(
         default=None, description="Default: carved from clusterCIDR."
     )
-    public: bool = Field(default=False, description="Reachable from the internet (NodePort).")
-    masquerade: bool = Field(default=True, description="SNAT pod traffic leaving the cluster.")
+    public: StrictBool = Field(default=False,
+                               description="Reachable from the internet (NodePort).")
+    masquerade: StrictBool = Field(default=True,
+                                   description="SNAT pod traffic leaving the cluster.")
     routes: list[RouteSpec] | None = Field(
         default=None, description="Replaces the default route to the gateway; [] means none."
     )
@@ -85,7 +90,7 @@ class ClusterSpec(StrictModel):
         description="overlay: nodes reach each other's pods implicitly; routes: node route "
                     "tables decide.",
     )
-    loadBalancerProvider: bool = Field(
+    loadBalancerProvider: StrictBool = Field(
         default=False,
         description="true: LoadBalancer Services get an external IP; false: it stays <pending>.",
     )
@@ -100,7 +105,22 @@ class ClusterSpec(StrictModel):
     @field_validator("domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        return value.strip(".").lower()
+        domain = value.strip(".").lower()
+        if not _DNS_SUBDOMAIN.fullmatch(domain) or len(domain) > 253:
+            raise ValueError(f"{value!r} is not a DNS domain (e.g. cluster.local): labels of "
+                             "lowercase letters, digits and '-', joined by dots")
+        return domain
+
+
+def _reserved(ip: IPv4Address, network: IPv4Network) -> str | None:
+    """Why ``ip`` cannot be a host's address on ``network`` (/31 and /32 have no such)."""
+    if network.prefixlen >= 31:
+        return None
+    if ip == network.network_address:
+        return f"the network address of {network}"
+    if ip == network.broadcast_address:
+        return f"the broadcast address of {network}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,8 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
         gateway = spec.nodeNetwork.network_address + 1
     elif gateway not in spec.nodeNetwork:
         err(f"gateway {gateway} is not on nodeNetwork {spec.nodeNetwork}", "gateway")
+    elif (reserved := _reserved(gateway, spec.nodeNetwork)) is not None:
+        err(f"gateway {gateway} is {reserved}; no host can have it", "gateway")
 
     seen_names: dict[str, int] = {}
     for i, node in enumerate(spec.nodes):
@@ -193,6 +215,8 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
             continue
         if node.ip not in spec.nodeNetwork:
             err(f"node IP {node.ip} is not on nodeNetwork {spec.nodeNetwork}", "nodes", i, "ip")
+        elif (reserved := _reserved(node.ip, spec.nodeNetwork)) is not None:
+            err(f"node IP {node.ip} is {reserved}; no host can have it", "nodes", i, "ip")
         if node.ip in taken_ips:
             other = taken_ips[node.ip]
             what = "the gateway" if other < 0 else f"nodes[{other}]"

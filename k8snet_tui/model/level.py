@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from k8snet_tui.model.cluster import ClusterSpec, StrictModel
 from k8snet_tui.model.edits import Edit
@@ -37,7 +37,7 @@ class Puzzle(StrictModel):
     )
     create: list[str] = Field(default_factory=list, description="Kinds the player may add.")
     delete: list[str] = Field(default_factory=list, description="Kinds the player may delete.")
-    par: int | None = Field(default=None, ge=0, description="Edits in the shortest solution.")
+    par: StrictInt | None = Field(default=None, ge=0, description="Edits in the shortest solution.")
     hints: list[str] = Field(
         default_factory=list,
         description="Shown one at a time, from vague to precise; the engine's own hints follow.",
@@ -57,7 +57,7 @@ class LevelFile(StrictModel):
     format: FormatTag = Field(description="Always k8snet/v1 for this version of the format.")
     id: str = Field(pattern=_ID, description="Unique in its pack.")
     title: str | None = Field(default=None, description="Defaults to the id.")
-    difficulty: int = Field(
+    difficulty: StrictInt = Field(
         default=1, ge=1, le=5, description="1 (one idea, one edit) to 5 (several faults, decoys)."
     )
     concepts: list[str] = Field(
@@ -120,7 +120,7 @@ class PackFile(StrictModel):
         default=None,
         description="A flat ordered list of level files, relative to pack.yaml; or use chapters.",
     )
-    unlockAll: bool = Field(
+    unlockAll: StrictBool = Field(
         default=False, description="Every level playable from the start (no unlock order)."
     )
 

@@ -12,13 +12,45 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    Tag,
+    model_validator,
+)
 
 from k8snet_tui.model.apifields import UNMODELLED
+from k8snet_tui.model.names import port_name_problem
 
+
+def _port_name(text: str) -> str:
+    problem = port_name_problem(text)
+    if problem is not None:
+        raise ValueError(f"{text!r} is {problem}" if text else problem)
+    return text
+
+
+def _port_or_name(value: Any) -> Any:
+    """One check and one message for a number-or-name port (a union would give two)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ValueError(f"a port is a number from 1 to 65535 or a port name (got {value!r})")
+    if isinstance(value, int) and not 1 <= value <= 65535:
+        raise ValueError(f"port {value} is outside 1-65535")
+    return _port_name(value) if isinstance(value, str) else value
+
+
+# Integers and booleans are strict: the API server refuses ``port: true`` and
+# ``hostNetwork: 1``, where lax decoding would read them as 1 and True.
 Protocol = Literal["TCP", "UDP", "SCTP"]
-IntOrString = int | str
-Port = Annotated[int, Field(ge=1, le=65535)]
+PortName = Annotated[str, AfterValidator(_port_name)]
+Port = Annotated[StrictInt, Field(ge=1, le=65535)]
+PortOrName = Annotated[int | str, BeforeValidator(_port_or_name)]
 
 
 def _api_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
@@ -126,7 +158,7 @@ class LabelSelector(K8sModel):
 
 class ContainerPort(K8sModel):
     containerPort: Port
-    name: str | None = Field(default=None, max_length=15)
+    name: PortName | None = None
     protocol: Protocol = "TCP"
     hostPort: Port | None = None
 
@@ -143,7 +175,7 @@ class PodSpec(K8sModel):
     containers: list[Container] = Field(default_factory=list)
     initContainers: list[Container] = Field(default_factory=list)
     nodeName: str | None = None
-    hostNetwork: bool = False
+    hostNetwork: StrictBool = False
     hostname: str | None = None
     subdomain: str | None = None
 
@@ -173,7 +205,7 @@ class PodTemplateSpec(K8sModel):
 
 
 class WorkloadSpec(K8sModel):
-    replicas: int = Field(default=1, ge=0, le=1000)
+    replicas: StrictInt = Field(default=1, ge=0, le=1000)
     selector: LabelSelector | None = None
     template: PodTemplateSpec = Field(default_factory=PodTemplateSpec)
     serviceName: str | None = None
@@ -214,8 +246,8 @@ class ServicePort(K8sModel):
     name: str | None = None
     protocol: Protocol = "TCP"
     port: Port
-    targetPort: IntOrString | None = None
-    nodePort: int | None = None
+    targetPort: PortOrName | None = None
+    nodePort: StrictInt | None = None
     appProtocol: str | None = None
 
 
@@ -228,8 +260,8 @@ class ServiceSpec(K8sModel):
     externalTrafficPolicy: Literal["Cluster", "Local"] = "Cluster"
     internalTrafficPolicy: Literal["Cluster", "Local"] = "Cluster"
     loadBalancerSourceRanges: list[str] = Field(default_factory=list)
-    publishNotReadyAddresses: bool = False
-    allocateLoadBalancerNodePorts: bool = True
+    publishNotReadyAddresses: StrictBool = False
+    allocateLoadBalancerNodePorts: StrictBool = True
     loadBalancerIP: str | None = None
 
 
@@ -286,9 +318,9 @@ class Endpoints(K8sModel):
 
 
 class EndpointConditions(K8sModel):
-    ready: bool | None = None
-    serving: bool | None = None
-    terminating: bool | None = None
+    ready: StrictBool | None = None
+    serving: StrictBool | None = None
+    terminating: StrictBool | None = None
 
 
 class SliceEndpoint(K8sModel):
@@ -312,7 +344,7 @@ class EndpointSlice(K8sModel):
 
 class ServiceBackendPort(K8sModel):
     number: Port | None = None
-    name: str | None = None
+    name: PortName | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> ServiceBackendPort:
@@ -396,7 +428,7 @@ class NetworkPolicyPeer(K8sModel):
 
 class NetworkPolicyPort(K8sModel):
     protocol: Protocol = "TCP"
-    port: IntOrString | None = None
+    port: PortOrName | None = None
     endPort: Port | None = None
 
 

@@ -300,3 +300,12 @@ def test_manifests_read_leniently_stay_editable(tmp_path: Path) -> None:
     with pytest.raises(EditError, match="nodePort may not be set when type is ClusterIP"):
         apply_edit(level, SetEdit(ref="service/shop/web", path="spec.ports[0].nodePort",
                                   value=30001))
+
+
+@pytest.mark.parametrize("value", ["", "h\x1b[2J", True, 70000])
+def test_an_edit_to_a_value_the_api_server_refuses_is_refused(sample: LoadedLevel,
+                                                              value: object) -> None:
+    """The YAML editor once said "Applied" to ``targetPort: ""``; kubectl refuses it."""
+    edit = SetEdit(ref="service/shop/api", path="spec.ports[0].targetPort", value=value)
+    with pytest.raises(EditError, match="targetPort"):
+        apply_edit(sample, edit, enforce_locks=False)

@@ -55,7 +55,7 @@ CASES = [
                  "valid list", id="wrong-type-list"),
     pytest.param(level("cluster:\n  nodes:\n  - name: a\n    public: maybe\n"),
                  "cluster.nodes[0].public", "public: |maybe",
-                 "valid boolean, unable to interpret input (got 'maybe')",
+                 "valid boolean (got 'maybe')",
                  id="wrong-type-boolean"),
     pytest.param(level("resources:\n- kind: Service\n  metadata: {name: a}\n"
                        "  spec: {ports: [{port: eighty}]}\n"),
