@@ -16,7 +16,10 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 from k8snet_tui import FORMAT, __version__
 from k8snet_tui.engine.evaluate import Engine, evaluate_level
@@ -32,6 +35,7 @@ from k8snet_tui.game.validate import (
 )
 from k8snet_tui.model.flows import RefError, parse_dest, parse_source
 from k8snet_tui.model.load import LoadedLevel, load_any, load_level
+from k8snet_tui.model.printable import printable, printable_json
 from k8snet_tui.model.problems import LevelError, Problem
 from k8snet_tui.model.schema import level_schema, pack_schema
 from k8snet_tui.report import (
@@ -67,8 +71,11 @@ def _play(path: str | None, *, watch: bool = False) -> int:
         paths.append(target)
     from k8snet_tui.app.app import make_app
 
-    make_app(paths, watch=watch).run()
-    return EXIT_OK
+    app = make_app(paths, watch=watch)
+    app.run()
+    # An unhandled exception ends the app with Textual's traceback and return code 1:
+    # a crash must not look like a normal quit to a script or a shell.
+    return app.return_code or EXIT_OK
 
 
 # ------------------------------------------------------------------ commands
@@ -111,7 +118,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             "solved": result.solved,
             "flows": [t.to_json() for t in result.traces],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(printable_json(json.dumps(out, indent=2, ensure_ascii=False)))
     else:
         print_problems(loaded.warnings, collapse=True)
         render_check(make_console(), result,
@@ -184,16 +191,24 @@ def _cmd_new(args: argparse.Namespace) -> int:
         raise _Invalid([Problem(f"cannot write: {exc.strerror}", file=args.path,
                                 code="io")]) from None
     for path in written:
-        print(f"wrote {path}")
+        print(printable(f"wrote {path}"))
     main_file = written[-1]
-    print(f"next: k8snet-tui validate {target}   ·   k8snet-tui play {main_file} --watch")
+    print(printable(f"next: k8snet-tui validate {target}   ·   "
+                    f"k8snet-tui play {main_file} --watch"))
     return EXIT_OK
 
 
 # -------------------------------------------------------------------- parser
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the arguments it quotes back (``invalid choice: '…'``) escaped."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(printable(message, multiline=True), file)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="k8snet-tui",
         description="Learn Kubernetes networking by repairing broken clusters; "
                     "trace flows through real manifests.",

@@ -3,19 +3,23 @@
 Every verdict is written as a word as well as a symbol and a colour, so the
 output is legible without colour (NO_COLOR, a pipe, a screen reader) and on a
 terminal that cannot show ✓/✗. Text from levels goes through ``Text`` objects,
-never markup, so a ``[`` in a name cannot turn into styling.
+never markup, so a ``[`` in a name cannot turn into styling; and through
+``model.printable``, so a control character in it cannot drive the terminal: the
+names and details put in tables are escaped before Rich measures them, and
+``SafeConsole`` escapes whatever else reaches its output (one choke point).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -24,6 +28,7 @@ from k8snet_tui.engine.trace import Hop, Trace, Verdict
 from k8snet_tui.game.explain import Explanation, explain
 from k8snet_tui.game.validate import Check, LevelReport, PackReport
 from k8snet_tui.model.load import LoadedLevel
+from k8snet_tui.model.printable import printable
 from k8snet_tui.model.problems import Problem, sort_problems
 
 PIPE_WIDTH = 120
@@ -43,12 +48,38 @@ UNICODE = Symbols("✓", "✗", "·", "→")
 ASCII = Symbols("+", "x", "-", "->")
 
 
+class SafeConsole(Console):
+    """A Rich console that never writes a control character it did not make itself.
+
+    Every text segment is passed through ``printable`` on its way out (Rich's own
+    styles and cursor moves are separate segments and stay as they are), so a name
+    from a level cannot set the window title or clear the screen, whichever renderable
+    it came in. Text is best escaped before it is laid out (``_text``): an escape
+    takes cells a raw control character does not."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None
+               ) -> Iterator[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and segment.text:
+                text = printable(segment.text, multiline=True)
+                if text is not segment.text:
+                    segment = Segment(text, segment.style)
+            yield segment
+
+
 def make_console(*, stderr: bool = False) -> Console:
-    """A console that honours NO_COLOR, FORCE_COLOR and COLUMNS (Rich reads them)."""
+    """A console that honours NO_COLOR, FORCE_COLOR and COLUMNS (Rich reads them) and
+    escapes control characters from input (``SafeConsole``)."""
     width = None
     if not Console(stderr=stderr).is_terminal and "COLUMNS" not in os.environ:
         width = PIPE_WIDTH
-    return Console(stderr=stderr, highlight=False, width=width)
+    return SafeConsole(stderr=stderr, highlight=False, width=width)
+
+
+def _text(text: object, style: str = "", *, multiline: bool = False) -> Text:
+    """Text from input, its control characters escaped before Rich measures it (a name
+    on one line; prose such as a detail ``multiline``, keeping its line breaks)."""
+    return Text(printable(str(text), multiline=multiline), style=style)
 
 
 def symbols_for(console: Console) -> Symbols:
@@ -92,7 +123,7 @@ def print_problems(problems: Iterable[Problem], stream: TextIO | None = None, *,
     for problem in ordered:
         print(str(problem), file=out)
     if summary:
-        print(summary, file=out)
+        print(printable(summary), file=out)
 
 
 # --------------------------------------------------------------------- check
@@ -108,11 +139,12 @@ def _ok_text(ok: bool, sym: Symbols) -> Text:
 
 
 def _explanation_text(explanation: Explanation) -> Text:
-    text = Text(f"why: {explanation.text}")
+    text = _text(f"why: {explanation.text}", multiline=True)
     if explanation.ref is not None:
         target = f"{explanation.ref} {explanation.field}" if explanation.field \
             else explanation.ref
-        text.append(f"\n{'change' if explanation.fix else 'about'}: {target}", style="cyan")
+        text.append(f"\n{'change' if explanation.fix else 'about'}: {printable(target)}",
+                    style="cyan")
     return text
 
 
@@ -124,9 +156,9 @@ def render_check(console: Console, result: CheckResult, title: str, *,
     With ``level`` (the state the traces were computed in) each flow that is not as
     expected, or that NetworkPolicy blocks, also gets the game's explanation line."""
     sym = symbols_for(console)
-    header = Text(title, style="bold")
+    header = _text(title, style="bold")
     if note:
-        header.append(f"  ({note})", style="dim")
+        header.append(f"  ({printable(note)})", style="dim")
     console.print(header)
     if not result.traces:
         console.print("The level has no flows.")
@@ -146,13 +178,14 @@ def render_check(console: Console, result: CheckResult, title: str, *,
                 why.append(": ")
             if explanation is None or trace.reason is None or \
                     not trace.reason.value.startswith("POLICY_DENIED"):
-                why.append(trace.detail)  # else the explanation says it, lock-aware
+                # else the explanation says it, lock-aware
+                why.append(printable(trace.detail, multiline=True))
             if explanation is not None:
                 why.append("\n" if why.plain and not why.plain.endswith(": ") else "")
                 why.append_text(_explanation_text(explanation))
             elif trace.blame is not None:
-                why.append(f"\nlook at: {trace.blame}", style="cyan")
-            table.add_row(_ok_text(trace.ok, sym), Text(trace.name), Text(trace.expect),
+                why.append(f"\nlook at: {printable(str(trace.blame))}", style="cyan")
+            table.add_row(_ok_text(trace.ok, sym), _text(trace.name), _text(trace.expect),
                           _verdict_text(trace.verdict), why)
         console.print(table)
     failing = sum(1 for t in result.traces if not t.ok)
@@ -177,11 +210,11 @@ def _hop_mark(hop: Hop, sym: Symbols) -> Text:
 def _packet_text(hop: Hop, sym: Symbols) -> Text:
     text = Text()
     if hop.before is not None:
-        text.append(str(hop.before))
+        text.append(printable(str(hop.before)))
     if hop.after is not None:
         if text:
             text.append("\n")
-        text.append(f"NAT {sym.arrow} {hop.after}", style="magenta")
+        text.append(f"NAT {sym.arrow} {printable(str(hop.after))}", style="magenta")
     return text
 
 
@@ -194,7 +227,7 @@ def render_hops(console: Console, hops: Sequence[Hop]) -> None:
     table.add_column("what", ratio=4)
     table.add_column("packet (before / after NAT)", ratio=3, overflow="fold")
     for i, hop in enumerate(hops, 1):
-        table.add_row(str(i), _hop_mark(hop, sym), Text(hop.where), Text(hop.what),
+        table.add_row(str(i), _hop_mark(hop, sym), _text(hop.where), _text(hop.what),
                       _packet_text(hop, sym))
     console.print(table)
 
@@ -205,8 +238,8 @@ def render_trace(console: Console, trace: Trace, where: str, *,
     """The hops of one flow, the per-endpoint paths when there are several, the verdict,
     and (given the ``level`` it was traced in) the explanation of a policy decision."""
     sym = symbols_for(console)
-    header = Text(f"trace {trace.source} {sym.arrow} {trace.dest}", style="bold")
-    header.append(f"  in {where}", style="dim")
+    header = _text(f"trace {trace.source} {sym.arrow} {trace.dest}", style="bold")
+    header.append(f"  in {printable(where)}", style="dim")
     console.print(header)
     if trace.hops:
         render_hops(console, trace.hops)
@@ -225,11 +258,11 @@ def render_trace(console: Console, trace: Trace, where: str, *,
             if path.reason is not None:
                 why.append(path.reason.value, style="bold")
                 why.append(": ")
-            why.append(path.detail)
-            paths.add_row(mark, Text(path.label), why)
+            why.append(printable(path.detail, multiline=True))
+            paths.add_row(mark, _text(path.label), why)
         console.print(paths)
     for assumption in trace.assumptions:
-        console.print(Text(f"assumed: {assumption}", style="dim"))
+        console.print(_text(f"assumed: {assumption}", style="dim", multiline=True))
     word = {Verdict.ALLOW: "ALLOWED", Verdict.DENY: "DENIED", Verdict.PARTIAL: "PARTIAL"}
     style = {Verdict.ALLOW: "bold green", Verdict.DENY: "bold red",
              Verdict.PARTIAL: "bold yellow"}
@@ -237,13 +270,13 @@ def render_trace(console: Console, trace: Trace, where: str, *,
     if trace.reason is not None:
         line.append(f" — {trace.reason.value}", style="bold")
     if trace.detail:
-        line.append(f": {trace.detail}")
+        line.append(f": {printable(trace.detail, multiline=True)}")
     console.print(line)
     explanation = explain(level, trace, original=original) if level is not None else None
     if explanation is not None:
         console.print(_explanation_text(explanation))
     if trace.blame is not None:
-        console.print(Text(f"look at: {trace.blame}", style="cyan"))
+        console.print(_text(f"look at: {trace.blame}", style="cyan"))
 
 
 # ------------------------------------------------------------------ validate
@@ -256,7 +289,8 @@ def _checks_table(checks: Sequence[Check], sym: Symbols) -> Table:
     for check in checks:
         mark = Text(f"{sym.ok} PASS", style="green") if check.passed else \
             Text(f"{sym.bad} FAIL", style="bold red")
-        grid.add_row(mark, Text(f"{check.name}: ", style="bold") + Text(check.detail))
+        grid.add_row(mark, _text(f"{check.name}: ", style="bold")
+                     + _text(check.detail, multiline=True))
     return grid
 
 
@@ -279,18 +313,18 @@ def render_level_report(console: Console, report: LevelReport, *, standalone: bo
                         ) -> None:
     """The checks of one level; its problems are printed separately (stderr)."""
     sym = symbols_for(console)
-    head = Text(str(report.path), style="bold")
+    head = _text(report.path, style="bold")
     if report.level_id:
-        head.append(f"  id {report.level_id}")
+        head.append(f"  id {printable(report.level_id)}")
         if report.title and report.title != report.level_id:
-            head.append(f" — {report.title}")
+            head.append(f" — {printable(report.title)}")
     head.append("  ")
     head.append_text(_outcome(report.exit_code))
     console.print(head)
     if report.checks:
         console.print(_checks_table(report.checks, sym))
     for note in report.notes:
-        console.print(Text(f"  note: {note}", style="dim"))
+        console.print(_text(f"  note: {note}", style="dim", multiline=True))
     if standalone:
         line = Text("result: ")
         line.append_text(_outcome(report.exit_code))
@@ -300,11 +334,11 @@ def render_level_report(console: Console, report: LevelReport, *, standalone: bo
 
 
 def render_pack_report(console: Console, report: PackReport) -> None:
-    head = Text(f"pack {report.path}", style="bold")
+    head = _text(f"pack {report.path}", style="bold")
     if report.pack_id:
-        head.append(f"  id {report.pack_id}")
+        head.append(f"  id {printable(report.pack_id)}")
         if report.title:
-            head.append(f" — {report.title}")
+            head.append(f" — {printable(report.title)}")
     console.print(head)
     for level in report.levels:
         render_level_report(console, level, standalone=False)

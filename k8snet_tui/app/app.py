@@ -15,11 +15,13 @@ from typing import ClassVar
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from k8snet_tui.app.commands import GameCommands
 from k8snet_tui.app.messages import LevelChosen, OpenLockedLevel, UnlockAllLevels
+from k8snet_tui.app.safe_text import ControlCharFilter, printable
 from k8snet_tui.game.catalog import Catalog, LevelEntry, PackEntry, build_catalog
 from k8snet_tui.game.packs import discover_packs
 from k8snet_tui.game.progress import (
@@ -74,7 +76,9 @@ def inline_markdown(text: str) -> Content:
 
     Level files and game messages write names as Markdown code spans; toasts and the
     hints box are not Markdown views, so their backticks would show otherwise.
+    Control characters are shown escaped (``\x1b``): the text comes from levels.
     """
+    text = printable(text, multiline=True)
     parts: list[str | tuple[str, str]] = []
     at = 0
     for match in _INLINE_MARKDOWN.finditer(text):
@@ -99,11 +103,11 @@ def toast_content(message: str, title: str = "", *, markdown: bool = True,
                   limit: int = 160) -> Content:
     """A notification as the toast shows it: ``title · message`` on as few lines as it can,
     inline Markdown as styled text (``inline_markdown``), line breaks as spaces, a long
-    message cut at ``limit``."""
+    message cut at ``limit``; control characters escaped (``model.printable``)."""
     text = " ".join(line.strip() for line in message.splitlines() if line.strip())
-    body = inline_markdown(text) if markdown else Content(text)
+    body = inline_markdown(text) if markdown else Content(printable(text))
     if title:
-        body = Content.assemble((title, "bold"), " · ", body)
+        body = Content.assemble((printable(title), "bold"), " · ", body)
     return _cut(body, limit)
 
 
@@ -130,6 +134,12 @@ class K8snetApp(App[None]):
         self.save = SaveFile()
         self.load_message: str | None = None
         self._next_toast: tuple[str, SeverityLevel, float] | None = None
+        self._control_filter = ControlCharFilter()
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then one that drops any control character left in what is
+        drawn: text from a level must never reach the terminal raw (``app.safe_text``)."""
+        return [*super().get_line_filters(), self._control_filter]
 
     # ------------------------------------------------------------ start-up
     def on_mount(self) -> None:

@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from k8snet_tui.app.safe_text import printable_text
+
 
 def fit_words(text: Text, width: int) -> Text:
     """``text`` cut to ``width`` cells after a whole word, ending in "…" when anything was
@@ -44,7 +46,11 @@ def fit_words_str(text: str, width: int) -> str:
 
 def fit_tree_label(tree: Tree[Any], node: TreeNode[Any], label: Text) -> Text:
     """A tree line's label cut after a whole word to the room beside its guides (the
-    root hidden), so no line reads as cut mid-word or makes the tree scroll sideways."""
+    root hidden), so no line reads as cut mid-word or makes the tree scroll sideways.
+
+    Every label of both trees (level select, objects) passes here: names and titles from
+    input get their control characters escaped first (``printable_text``)."""
+    label = printable_text(label)
     depth, parent = 0, node.parent
     while parent is not None and parent is not tree.root:
         depth, parent = depth + 1, parent.parent

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from k8snet_tui.model.printable import printable
+
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
@@ -54,8 +56,10 @@ class Problem:
         return ":".join(parts)
 
     def __str__(self) -> str:
+        """The compiler-style line; file names, field paths and messages come from input,
+        so control characters in them are shown escaped (``model.printable``)."""
         fld = f" {self.field}:" if self.loc else ""
-        return f"{self.where()}: {self.severity}:{fld} {self.message}"
+        return printable(f"{self.where()}: {self.severity}:{fld} {self.message}")
 
 
 @dataclass

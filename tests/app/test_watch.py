@@ -49,3 +49,48 @@ def test_watch_keeps_the_previous_version_when_the_new_one_is_broken(tmp_path: P
     _, flows, first = _run_watch(tmp_path, "x\n  - bad: [unclosed")
     assert flows == 2
     assert first == "web reaches the api"
+
+
+def _run_watch_pack(tmp_path: Path, old: str, new: str) -> tuple[str | None, list[str]]:
+    """Play a pack's level file with --watch, change its pack.yaml, return the screen's
+    sub-title and the toasts' titles."""
+    from k8snet_tui.game.scaffold import new_pack
+    from tests.app.player import record_notifications
+
+    pack = tmp_path / "pack"
+    level = new_pack(pack)[-1]
+    data = tmp_path / "data"
+
+    async def scenario() -> tuple[str | None, list[str]]:
+        app = make_app([level], data_dir=data, clock=lambda: 0.0, watch=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            while not isinstance(app.screen, LevelScreen):
+                await pilot.press("escape")
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LevelScreen)
+            assert screen.sub_title == "First steps"
+            notes = record_notifications(app)
+            pack_yaml = pack / "pack.yaml"
+            pack_yaml.write_text(pack_yaml.read_text(encoding="utf-8").replace(old, new, 1),
+                                 encoding="utf-8")
+            stat = pack_yaml.stat()
+            os.utime(pack_yaml, (stat.st_atime, stat.st_mtime + 5))
+            screen._check_source()  # what the 0.5 s timer calls
+            await pilot.pause()
+            return screen.sub_title, [n.title for n in notes]
+
+    return asyncio.run(scenario())
+
+
+def test_watch_rereads_the_packs_pack_yaml(tmp_path: Path) -> None:
+    sub_title, toasts = _run_watch_pack(tmp_path, "title: First steps", "title: Warm-up")
+    assert sub_title == "Warm-up"
+    assert "Level changed" in toasts
+
+
+def test_watch_reports_a_broken_pack_yaml(tmp_path: Path) -> None:
+    sub_title, toasts = _run_watch_pack(tmp_path, "chapters:", "chapters: [unclosed\nx:")
+    assert sub_title == "First steps"
+    assert "Pack has errors" in toasts

@@ -60,7 +60,7 @@ def test_trace_on_a_level_file(level: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 @pytest.mark.parametrize(("source", "dest", "field"), [
-    ("pods/web", "pod/api:8080", "from"),
+    ("pdo/web", "pod/api:8080", "from"),  # pods/web is kubectl's plural: valid
     ("pod/web", "service/default/api", "to"),
 ])
 def test_trace_malformed_reference_is_invalid_input(

@@ -19,6 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown, Static
 
+from k8snet_tui.app.safe_text import printable, printable_markdown
 from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
 
 
@@ -44,9 +45,10 @@ class BriefingScreen(ModalScreen[None]):
 
     def __init__(self, title: str, markdown: str, hints_shown: Sequence[str] = ()) -> None:
         super().__init__()
-        self.heading = title
-        self.markdown = markdown
-        self.hints_shown = list(hints_shown)
+        # All three come from the level file: control characters shown escaped.
+        self.heading = printable(title)
+        self.markdown = printable_markdown(markdown)
+        self.hints_shown = [printable_markdown(h) for h in hints_shown]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
+from k8snet_tui.app.safe_text import printable, printable_markdown
 from k8snet_tui.app.screens.level_select import format_seconds, plural, stars
 from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
 from k8snet_tui.game.blast import Finding
@@ -64,7 +65,7 @@ def blast_text(findings: Sequence[Finding]) -> Text:
                 "through:")
     for finding in findings:
         text.append("\n• ")
-        text.append(finding.describe())
+        text.append(printable(finding.describe()))
     return text
 
 
@@ -110,11 +111,12 @@ class DebriefScreen(Screen[DebriefChoice]):
     def __init__(self, title: str, debrief_md: str, score: Score, kubectl: list[str],
                  edits: list[str], has_next: bool) -> None:
         super().__init__()
-        self.heading = title
-        self.debrief_md = debrief_md
+        # From the level file and the player's edits: control characters shown escaped.
+        self.heading = printable(title)
+        self.debrief_md = printable_markdown(debrief_md)
         self.score = score
-        self.kubectl = list(kubectl)
-        self.edits = list(edits)
+        self.kubectl = [printable(k) for k in kubectl]
+        self.edits = [printable(e) for e in edits]
         self.has_next = has_next
 
     def compose(self) -> ComposeResult:

@@ -7,6 +7,7 @@ state down to every widget. It never decides anything about networking.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
 
 from k8snet_tui.app.messages import EditRequested, FlowChosen, ObjectChosen
+from k8snet_tui.app.safe_text import printable, printable_markdown
 from k8snet_tui.app.widgets.cluster_map import ClusterMap
 from k8snet_tui.app.widgets.flow_list import FlowList
 from k8snet_tui.app.widgets.inspector import Inspector
@@ -27,6 +29,7 @@ from k8snet_tui.game.actions import QuickAction, new_object_choices, quick_actio
 from k8snet_tui.game.catalog import LevelEntry, PackEntry
 from k8snet_tui.game.edits import EditError, describe_edit, manifest_ref
 from k8snet_tui.game.locks import can_create
+from k8snet_tui.game.packs import PACK_FILE
 from k8snet_tui.game.session import Session
 from k8snet_tui.model.edits import CreateEdit
 from k8snet_tui.model.load import LoadedLevel
@@ -118,14 +121,15 @@ class LevelScreen(Screen[None]):
                 with TabPane("Briefing [4]", id="brief"), VerticalScroll(id="brief-scroll"):
                     # Hints first: h shows them here, whole (a toast would cut them short).
                     yield Static(id="hints", markup=False)
-                    yield Markdown(spec.briefing or "_No briefing._", id="briefing")
+                    yield Markdown(printable_markdown(spec.briefing or "_No briefing._"),
+                                   id="briefing")
         yield Footer()
 
     def on_mount(self) -> None:
         # A single level file is a pack of its own, titled like the level: say it once.
-        self.title = (self.entry.title if self.pack.title == self.entry.title
-                      else f"{self.pack.title} · {self.entry.title}")
-        self.sub_title = self.entry.chapter_title
+        self.title = printable(self.entry.title if self.pack.title == self.entry.title
+                               else f"{self.pack.title} · {self.entry.title}")
+        self.sub_title = printable(self.entry.chapter_title)
         self.refresh_state()
         if self.game.watch_files:
             self._stamp = self._source_stamp()
@@ -134,12 +138,23 @@ class LevelScreen(Screen[None]):
             self.action_briefing()
 
     # ------------------------------------------------------ --watch support
+    def _pack_file(self) -> Path | None:
+        """The ``pack.yaml`` of the pack the level belongs to: the pack folder played, or
+        the nearest folder above a level file given on its own that has one."""
+        if (self.pack.path / PACK_FILE).is_file():
+            return self.pack.path / PACK_FILE
+        return next((f / PACK_FILE for f in self.entry.path.resolve().parents
+                     if (f / PACK_FILE).is_file()), None)
+
     def _source_stamp(self) -> tuple[tuple[str, float], ...]:
-        """Modification times of the level file and the YAML beside it (its includes)."""
+        """Modification times of the level file, the YAML beside it (its includes) and
+        its pack's ``pack.yaml`` (titles, chapters, the list of levels)."""
         folder = self.entry.path.parent
-        files = [self.entry.path, *sorted(folder.rglob("*.y*ml"))]
+        pack_file = self._pack_file()
+        files = [self.entry.path, *([pack_file] if pack_file is not None else []),
+                 *sorted(folder.rglob("*.y*ml"))]
         stamp = []
-        for f in files:
+        for f in dict.fromkeys(files):
             try:
                 stamp.append((str(f), f.stat().st_mtime))
             except OSError:
@@ -149,8 +164,36 @@ class LevelScreen(Screen[None]):
     def _check_source(self) -> None:
         stamp = self._source_stamp()
         if stamp != self._stamp:
+            pack_file = self._pack_file()
+            changed = set(stamp) ^ set(self._stamp)
             self._stamp = stamp
+            if pack_file is not None and any(name == str(pack_file) for name, _ in changed):
+                self.reload_pack(pack_file)
             self.reload_from_disk()
+
+    def reload_pack(self, pack_file: Path) -> None:
+        """Re-read the changed ``pack.yaml``: its problems as a toast, else the titles it
+        gives this level (save keys stay: progress is the level's, not the title's)."""
+        from k8snet_tui.game.packs import load_pack
+        from k8snet_tui.model.problems import LevelError
+
+        try:
+            pack = load_pack(pack_file.parent)
+        except LevelError as exc:
+            shown = "\n".join(str(p) for p in exc.errors[:5])
+            self.notify(f"{shown}\n(kept the previous version)", title="Pack has errors",
+                        severity="error", timeout=20)
+            return
+        target = self.entry.path.resolve()
+        for chapter in pack.chapters:
+            if any(lvl.path.resolve() == target for lvl in chapter.levels):
+                chapter_title = chapter.title if pack.spec.chapters is not None else ""
+                self.title = printable(self.entry.title if pack.spec.title == self.entry.title
+                                       else f"{pack.spec.title} · {self.entry.title}")
+                self.sub_title = printable(chapter_title)
+                return
+        self.notify(f"{PACK_FILE} no longer lists {self.entry.path.name}.",
+                    title="Pack changed", severity="warning")
 
     def reload_from_disk(self) -> None:
         """Re-read the level (an author saved it); keep the player's edits where they apply."""
@@ -170,7 +213,8 @@ class LevelScreen(Screen[None]):
         skipped = session.replay(edits)
         self.session = session
         self._debriefed = session.solved
-        self.query_one("#briefing", Markdown).update(level.spec.briefing or "_No briefing._")
+        self.query_one("#briefing", Markdown).update(
+            printable_markdown(level.spec.briefing or "_No briefing._"))
         self.refresh_state()
         note = f" ({len(skipped)} edit(s) no longer apply)" if skipped else ""
         self.notify(f"Reloaded {self.entry.path.name}{note}.", title="Level changed")

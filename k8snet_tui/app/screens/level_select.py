@@ -32,6 +32,7 @@ from textual.widgets.tree import TreeNode
 
 from k8snet_tui.app.fit import fit_tree_label, fit_words_str
 from k8snet_tui.app.messages import LevelChosen, OpenLockedLevel, UnlockAllLevels
+from k8snet_tui.app.safe_text import printable, printable_text
 from k8snet_tui.game.catalog import Catalog, ChapterEntry, LevelEntry, PackEntry
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.model.problems import Problem
@@ -276,7 +277,7 @@ class UnlockScreen(ModalScreen[UnlockAnswer]):
 
     def __init__(self, question: str) -> None:
         super().__init__()
-        self.question = question
+        self.question = printable(question)  # names a level title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="unlock-dialog"):
@@ -332,7 +333,7 @@ class LevelSelectScreen(Screen[None]):
             yield Static(id="notice", classes="-hidden")
         else:
             link = Content.from_markup("  [@click=screen.show_problems]→ show them (e)[/]")
-            yield Static(Content(notice) + link, id="notice")
+            yield Static(Content(printable(notice)) + link, id="notice")
         with Horizontal(id="body"):
             yield self._build_tree()
             with VerticalScroll(id="details-scroll"):
@@ -427,11 +428,11 @@ class LevelSelectScreen(Screen[None]):
         self._set_sub_title(data)
         details = self.query_one("#details", Static)
         if isinstance(data, LevelNode):
-            details.update(level_details(data.pack, data.level, self.save))
+            details.update(printable_text(level_details(data.pack, data.level, self.save)))
         elif isinstance(data, ChapterNode):
-            details.update(chapter_details(data.pack, data.chapter, self.save))
+            details.update(printable_text(chapter_details(data.pack, data.chapter, self.save)))
         elif isinstance(data, PackNode):
-            details.update(pack_details(data.pack, self.save))
+            details.update(printable_text(pack_details(data.pack, self.save)))
         else:
             details.update("")
 

@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from k8snet_tui.app.safe_text import printable
 from k8snet_tui.model.problems import Problem, sort_problems
 
 
@@ -27,11 +28,11 @@ def problem_line(problem: Problem) -> Text:
     """``file:line:col  field  ✗ error: message`` — the severity in words, not colour."""
     mark = "✗ error" if problem.severity == "error" else "⚠ warning"
     line = Text()
-    line.append(problem.where(), style="bold")
+    line.append(printable(problem.where()), style="bold")
     if problem.field:
-        line.append(f"  {problem.field}", style="italic")
+        line.append(f"  {printable(problem.field)}", style="italic")
     line.append(f"  {mark}: ", style="bold" if problem.severity == "error" else "")
-    line.append(problem.message)
+    line.append(printable(problem.message, multiline=True))
     return line
 
 
@@ -58,7 +59,7 @@ class LoadErrorScreen(ModalScreen[None]):
 
     def __init__(self, title: str, problems: Sequence[Problem]) -> None:
         super().__init__()
-        self.heading = title
+        self.heading = printable(title)
         self.problems = sort_problems(problems)
 
     def compose(self) -> ComposeResult:

@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from k8snet_tui.app.messages import FlowChosen
+from k8snet_tui.app.safe_text import printable
 from k8snet_tui.app.styles import FAILURE, PARTIAL
 from k8snet_tui.engine.trace import Trace, Verdict
 
@@ -65,7 +66,7 @@ or redo changed: words, not colour."""
 
 def flow_text(trace: Trace, *, mark: str | None = None) -> Text:
     """The flow's name then its failure note, as one wrappable text."""
-    text = Text(trace.name)
+    text = Text(printable(trace.name))  # the level's words: control characters escaped
     note = failure_note(trace)
     if note:
         text.append("  ")

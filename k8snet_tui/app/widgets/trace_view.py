@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from k8snet_tui.app.safe_text import printable
 from k8snet_tui.app.styles import FAILURE, PARTIAL
 from k8snet_tui.engine.trace import REASON_DOCS, Hop, Packet, PathResult, Trace, Verdict
 from k8snet_tui.game.explain import Explanation
@@ -76,9 +77,9 @@ def hop_text(hop: Hop) -> Text:
     body = Text()
     body.append(mark, style=mark_style)
     body.append(" ")
-    body.append(hop.where, style=f"{style} underline".strip())
+    body.append(printable(hop.where), style=f"{style} underline".strip())
     body.append(" — ")
-    body.append(hop.what, style=style)
+    body.append(printable(hop.what), style=style)
     for line in _packet_lines(hop):
         body.append("\n")
         body.append_text(line)
@@ -164,7 +165,7 @@ def render_trace(trace: Trace | None,
     if trace is None:
         return Text(EMPTY_TEXT, style="dim")
     parts: list[RenderableType] = [
-        Text(trace.name, style="bold"),
+        Text(printable(trace.name), style="bold"),  # the level's words, escaped
         _verdict_line(trace),
         *([explanation_text(explanation)] if explanation is not None else []),
         Text.assemble(("from ", "dim"), trace.source, (" to ", "dim"), trace.dest),
@@ -174,7 +175,7 @@ def render_trace(trace: Trace | None,
         parts.append(Text.assemble((trace.reason.value, "bold"), " — ",
                                    REASON_DOCS.get(trace.reason, "")))
     if trace.detail:
-        parts.append(Text(trace.detail))
+        parts.append(Text(printable(trace.detail, multiline=True)))
     # "Look at" the engine's blame, unless the game already said the fix is a new
     # object: then the blamed policy is the default deny the fix must keep.
     creates = explanation is not None and explanation.create is not None
