@@ -281,9 +281,7 @@ CLAIMS: list[Claim] = [
           "so Ingresses that already exist without a class stay without one",
           [{"op": "set", "ref": "ingressclass/nginx", "path": "metadata.annotations",
             "value": {"ingressclass.kubernetes.io/is-default-class": "true"}}],
-          {"customers reach the shop": "deny", "neither is Prometheus": "deny"},
-          xfail="engine/ingress.class_of applies a default IngressClass to Ingresses that "
-                "already exist, against DESIGN §3 (the admission plugin acts on create only)"),
+          {"customers reach the shop": "deny", "neither is Prometheus": "deny"}),
     Claim("06-ingress/03-wildcard-host.yaml",
           "Dropping the host altogether would have \"fixed\" it by answering for every name",
           [{"op": "unset", "ref": "ingress/shop/storefront", "path": "spec.rules[0].host"}],

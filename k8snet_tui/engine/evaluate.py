@@ -59,7 +59,8 @@ from k8snet_tui.model.flows import (
     parse_source,
 )
 from k8snet_tui.model.load import LoadedLevel
-from k8snet_tui.model.world import LB_POOL, PodInfo, ServiceInfo, SvcPort, World
+from k8snet_tui.model.resources import Ingress
+from k8snet_tui.model.world import LB_POOL, Placed, PodInfo, ServiceInfo, SvcPort, World
 
 MAX_CNAME_DEPTH = 5
 
@@ -1039,9 +1040,8 @@ class _Run:
             others = [x for x in topo.world.ingresses if x not in served]
             stray = match_request(topo, others, host, path)
             if stray is not None:
-                cls = class_of(topo, stray.ingress.obj)
-                why = f'asks for class "{cls}"' if cls else "names no class and no IngressClass " \
-                                                            "is the default"
+                cls = class_of(topo, stray.ingress)
+                why = f'asks for class "{cls}"' if cls else _classless_why(topo)
                 ref = f"ingress/{stray.ingress.namespace}/{stray.ingress.name}"
                 return [p.drop(where, f"Ingress {stray.ingress.namespace}/{stray.ingress.name} "
                                       f"matches {host}{path} but {why}; this controller serves "
@@ -1079,7 +1079,7 @@ class _Run:
                            Reason.INGRESS_BACKEND_MISSING,
                            Blame(ing_ref, f"{match.field}.service.port"), ing_ref)]
         p.add(where, f"{match.description} → Service {svc.namespace}/{svc.name} port "
-                     f"{sp.name or sp.port}", ref=ing_ref)
+                     f"{sp.name or sp.port}{_admitted_note(topo, ing)}", ref=ing_ref)
         origin = Origin("pod", pod.ip, topo.nodes_by_name[pod.node], pod,
                         f"controller {pod.name}")
         if svc.type == "ExternalName":
@@ -1096,6 +1096,31 @@ class _Run:
             out.append(self.send(origin, branch, Leg(topo.nodes_by_name[pod.node], pod.ip, pod),
                                  ep.ip, ep.port, "TCP", SvcContext(svc, sp, ep)))
         return out
+
+
+def _classless_why(topo: Topology) -> str:
+    defaults = [c.class_name for c in topo.controllers if c.is_default]
+    if not defaults:
+        return "names no class and no IngressClass is the default"
+    return (f'names no class: it was created before "{defaults[0]}" was marked default, and '
+            "the DefaultIngressClass admission plugin sets the class only when an Ingress is "
+            "created, so it stays without one (set spec.ingressClassName, or re-create it)")
+
+
+def _admitted_note(topo: Topology, ing: Placed[Ingress]) -> str:
+    """Say where a class-less Ingress's class came from: the author never wrote it."""
+    if ing.obj.spec.ingressClassName:
+        return ""
+    admitted = topo.world.admitted.get((ing.namespace, ing.name))
+    if admitted is None:
+        return ""
+    if not admitted.at_start:
+        return (f" (it names no class; the admission plugin gave it the default class "
+                f'"{admitted.class_name}" when it was created)')
+    several = (f"; {admitted.defaults} classes are marked default, the first is assumed"
+               if admitted.defaults > 1 else "")
+    return (f" (it names no class; taken as created while \"{admitted.class_name}\" was the "
+            f"default, so the admission plugin stored that class on it{several})")
 
 
 @dataclass(frozen=True)

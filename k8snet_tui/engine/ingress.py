@@ -12,21 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from k8snet_tui.engine.topology import Controller, Topology
+from k8snet_tui.model.admission import LEGACY_CLASS_ANNOTATION
 from k8snet_tui.model.resources import Ingress, IngressBackend
-from k8snet_tui.model.world import LEGACY_CLASS_ANNOTATION, Placed
+from k8snet_tui.model.world import Placed
 
 
-def class_of(topo: Topology, ing: Ingress) -> str | None:
-    """The IngressClass an Ingress asks for (its own, the legacy annotation, or the default)."""
+def class_of(topo: Topology, placed: Placed[Ingress]) -> str | None:
+    """The IngressClass an Ingress carries: its own, the legacy annotation, or the default
+    the admission plugin stored on it when it was created (never later, see ``admission``)."""
+    ing = placed.obj
     if ing.spec.ingressClassName:
         return ing.spec.ingressClassName
     legacy = ing.metadata.annotations.get(LEGACY_CLASS_ANNOTATION)
     if legacy:
         return legacy
-    for ctrl in topo.controllers:
-        if ctrl.is_default:
-            return ctrl.class_name
-    return None
+    admitted = topo.world.admitted.get((placed.namespace, placed.name))
+    return admitted.class_name if admitted is not None else None
 
 
 def served_by(topo: Topology, ctrl: Controller) -> list[Placed[Ingress]]:
@@ -34,7 +35,7 @@ def served_by(topo: Topology, ctrl: Controller) -> list[Placed[Ingress]]:
     key = ("served_by", ctrl.class_name)
     cached = topo.memo.get(key)
     if cached is None:
-        cached = [p for p in topo.world.ingresses if class_of(topo, p.obj) == ctrl.class_name]
+        cached = [p for p in topo.world.ingresses if class_of(topo, p) == ctrl.class_name]
         topo.memo[key] = cached
     result: list[Placed[Ingress]] = cached
     return result

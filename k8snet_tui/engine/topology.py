@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Any
 
+from k8snet_tui.model.admission import is_default_class
 from k8snet_tui.model.cluster import Cluster, Node
 from k8snet_tui.model.resources import IngressClass, LabelSelector, NetworkPolicy
 from k8snet_tui.model.world import (
     CONTROLLER_ANNOTATION,
-    DEFAULT_CLASS_ANNOTATION,
     Placed,
     PodInfo,
     ServiceInfo,
@@ -136,10 +136,6 @@ class Topology:
         return {p.key for c in self.controllers for p in c.pods}
 
 
-def _is_default_class(ic: IngressClass) -> bool:
-    return ic.metadata.annotations.get(DEFAULT_CLASS_ANNOTATION, "").lower() == "true"
-
-
 def _controllers(world: World, topo: Topology) -> list[Controller]:
     out: list[Controller] = []
     for ic in world.ingress_classes:
@@ -149,7 +145,7 @@ def _controllers(world: World, topo: Topology) -> list[Controller]:
             p for p in world.pods
             if flag in p.args or p.annotations.get(CONTROLLER_ANNOTATION) == controller
         )
-        out.append(Controller(ic, controller, pods, _is_default_class(ic)))
+        out.append(Controller(ic, controller, pods, is_default_class(ic)))
     return out
 
 

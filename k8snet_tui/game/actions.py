@@ -363,7 +363,7 @@ def _ingress_actions(ctx: _Context, ing: Ingress) -> list[QuickAction]:
     actions: list[QuickAction] = []
     if ctx.may("spec.ingressClassName"):
         classes = [c.metadata.name for c in ctx.level.world.ingress_classes]
-        current = ing.spec.ingressClassName or "none: the default class"
+        current = ing.spec.ingressClassName or "none"
         actions.append(_set_action(
             "ingress-class", "ingress-class", f"Set ingressClassName ({current})", ref,
             "spec.ingressClassName", _parse_class_name,

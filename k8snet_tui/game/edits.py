@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Any, TypeVar
@@ -33,12 +33,14 @@ from k8snet_tui.game.paths import (
     PathError,
     Segment,
     diff_paths,
+    first_missing,
     format_path,
     get_path,
     resolve_path,
     set_path,
     unset_path,
 )
+from k8snet_tui.model.admission import Admission, IngressKey, admission_on_create
 from k8snet_tui.model.cluster import NodeSpec
 from k8snet_tui.model.edits import (
     AddRouteEdit,
@@ -58,6 +60,7 @@ from k8snet_tui.model.resources import (
     KNOWN_KINDS,
     NAMESPACED_KINDS,
     AnyResource,
+    Ingress,
     OtherResource,
     Resource,
     resource_namespace,
@@ -331,8 +334,24 @@ def _blocking(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error" and p.loc[:1] != ("puzzle",)]
 
 
-def _rebuild(before: LoadedLevel, spec: LevelFile) -> LoadedLevel:
-    world, problems = build_world(spec)
+def _admitted_after(level: LoadedLevel, edit: AnyEdit) -> dict[IngressKey, Admission]:
+    """The default-class record after ``edit``: only a created Ingress is admitted anew."""
+    admitted = dict(level.world.admitted)
+    if isinstance(edit, CreateEdit) and edit.manifest.get("kind") == "Ingress":
+        res = _validate_resource(edit.manifest, _new_label(edit.manifest))
+        if isinstance(res, Ingress) and res.metadata is not None:
+            try:
+                admission = admission_on_create(res, level.world.ingress_classes)
+            except ValueError as exc:
+                raise EditError(f"{_new_label(edit.manifest)}: {exc}") from None
+            if admission is not None:
+                admitted[(resource_namespace(res) or "default", res.metadata.name)] = admission
+    return admitted
+
+
+def _rebuild(before: LoadedLevel, spec: LevelFile,
+             admitted: Mapping[IngressKey, Admission]) -> LoadedLevel:
+    world, problems = build_world(spec, admitted=admitted)
     errors = _blocking(problems)
     if errors:
         # Manifests read leniently (``trace`` on real clusters' YAML) may have had
@@ -342,7 +361,7 @@ def _rebuild(before: LoadedLevel, spec: LevelFile) -> LoadedLevel:
         if new:
             more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
             raise EditError(new[0] + more)
-        world, problems = build_world(spec, lenient=True)
+        world, problems = build_world(spec, lenient=True, admitted=admitted)
     warnings = [p for p in problems if p.severity == "warning"]
     return LoadedLevel(spec, world, warnings, before.path, None)
 
@@ -360,7 +379,7 @@ def apply_edit(level: LoadedLevel, edit: AnyEdit, *, enforce_locks: bool = True,
         reason = refusal(level, edit, original=original)
         if reason is not None:
             raise EditError(reason)
-    return _rebuild(level, _edit_spec(level, edit))
+    return _rebuild(level, _edit_spec(level, edit), _admitted_after(level, edit))
 
 
 def apply_edits(level: LoadedLevel, edits: Iterable[AnyEdit], *, enforce_locks: bool = False,
@@ -383,11 +402,14 @@ def apply_edits(level: LoadedLevel, edits: Iterable[AnyEdit], *, enforce_locks: 
 
 def _first_missing(data: Any, path: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     """The shortest prefix of ``path`` that is not set in ``data`` (None: all set)."""
-    missing = object()
-    for k in range(1, len(path) + 1):
-        if get_path(data, path[:k], missing) is missing:
-            return path[:k]
-    return None
+    return first_missing(data, path)  # one walk, not one walk per prefix
+
+
+def _ingress_key(target: Target) -> IngressKey | None:
+    obj = target.obj
+    if not isinstance(obj, Ingress) or obj.metadata is None:
+        return None
+    return (resource_namespace(obj) or "default", obj.metadata.name)
 
 
 def invert_edit(before: LoadedLevel, edit: AnyEdit) -> AnyEdit:
@@ -406,6 +428,11 @@ def invert_edit(before: LoadedLevel, edit: AnyEdit) -> AnyEdit:
     if isinstance(edit, DeleteEdit):
         if target.is_node:
             raise EditError(f"{target.ref} cannot be deleted")
+        key = _ingress_key(target)
+        admitted = before.world.admitted.get(key) if key is not None else None
+        if admitted is not None:  # re-created as stored: with the class admission gave it
+            data = {**data, "spec": {**data.get("spec", {}),
+                                     "ingressClassName": admitted.class_name}}
         return CreateEdit(manifest=data, index=target.index)
     if isinstance(edit, ReplaceEdit):
         return ReplaceEdit(ref=target.ref, manifest=data)

@@ -10,6 +10,11 @@ author reorders the ports.
 Paths address plain JSON data (a model's ``model_dump(mode="json")``), never
 pydantic models: edits change the data and let the model validate the result,
 so there is exactly one place where "is this a valid Service" is decided.
+
+Paths come from level files, save files and the player, so parsing is one
+linear pass with explicit limits (``MAX_PATH_CHARS``, ``MAX_PATH_SEGMENTS``,
+``MAX_INDEX_DIGITS``), and walking a path is a loop, never a recursion: a
+hostile path is a ``PathError`` with a reason, not a hang or a traceback.
 """
 
 from __future__ import annotations
@@ -26,6 +31,15 @@ _BARE_KEY = re.compile(r"[^.\[\]\"'\s]+")
 _INDEX = re.compile(r"-?\d+")
 _SELECTOR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _MISSING: Any = object()
+
+MAX_PATH_CHARS = 1024
+"""Longest field path text parsed. The longest real one, a label or annotation key
+(253 + 1 + 63 characters) under ``spec.template.metadata``, is under 400."""
+MAX_PATH_SEGMENTS = 128
+"""Most fields and indexes in one path; level files nest at most 64 levels deep."""
+MAX_INDEX_DIGITS = 8
+"""Longest list index: ``[99999999]``; a level file (16 MiB) cannot hold a longer list."""
+_SHOWN_CHARS = 80
 
 
 class PathError(ValueError):
@@ -55,8 +69,15 @@ class NameMatch(str):
         return f"NameMatch({str.__repr__(self)})"
 
 
+def _shown(path: str) -> str:
+    """The path as quoted in a message: a hostile one is cut, not echoed whole."""
+    if len(path) <= _SHOWN_CHARS:
+        return path
+    return f"{path[:_SHOWN_CHARS - 20]}… ({len(path):,} characters)"
+
+
 def _fail(path: str, pos: int, why: str) -> PathError:
-    return PathError(f'bad field path "{path}": {why} (at character {pos + 1})')
+    return PathError(f'bad field path "{_shown(path)}": {why} (at character {pos + 1})')
 
 
 def _quoted(path: str, pos: int) -> tuple[str, int]:
@@ -86,6 +107,9 @@ def _bracket(path: str, pos: int) -> tuple[Segment, int]:
     elif m := _INDEX.match(path, i):
         if m.group().startswith("-"):
             raise _fail(path, i, "list indexes start at 0; negative indexes are not allowed")
+        if m.end() - i > MAX_INDEX_DIGITS:
+            raise _fail(path, i, f"list index too large (at most {MAX_INDEX_DIGITS} digits, "
+                                 f"got {m.end() - i:,})")
         seg, i = int(m.group()), m.end()
     elif m := _SELECTOR.match(path, i):
         if m.group(1) != "name":
@@ -110,12 +134,21 @@ def _bracket(path: str, pos: int) -> tuple[Segment, int]:
 
 
 def parse_path(path: str) -> tuple[Segment, ...]:
-    """``spec.ports[0].targetPort`` → ``("spec", "ports", 0, "targetPort")``."""
+    """``spec.ports[0].targetPort`` → ``("spec", "ports", 0, "targetPort")``.
+
+    One pass over the text; a path over ``MAX_PATH_CHARS`` characters or
+    ``MAX_PATH_SEGMENTS`` segments is refused before it is read further.
+    """
+    if len(path) > MAX_PATH_CHARS:
+        raise PathError(f'bad field path "{_shown(path)}": longer than {MAX_PATH_CHARS} '
+                        "characters")
     if not path.strip():
         raise PathError("the field path is empty")
     segments: list[Segment] = []
     pos = 0
     while True:
+        if len(segments) >= MAX_PATH_SEGMENTS:
+            raise _fail(path, pos, f"more than {MAX_PATH_SEGMENTS} fields and indexes")
         if path[pos] == "[":
             seg, pos = _bracket(path, pos)
             segments.append(seg)
@@ -126,6 +159,8 @@ def parse_path(path: str) -> tuple[Segment, ...]:
             segments.append(m.group())
             pos = m.end()
         while pos < len(path) and path[pos] == "[":
+            if len(segments) >= MAX_PATH_SEGMENTS:
+                raise _fail(path, pos, f"more than {MAX_PATH_SEGMENTS} fields and indexes")
             seg, pos = _bracket(path, pos)
             segments.append(seg)
         if pos == len(path):
@@ -145,17 +180,17 @@ def _quote(text: str) -> str:
 
 def format_path(path: Sequence[Segment]) -> str:
     """The inverse of ``parse_path``: segments back to the text a player reads."""
-    out = ""
+    out: list[str] = []
     for seg in path:
         if isinstance(seg, NameMatch):
-            out += f"[name={seg}]" if _BARE_KEY.fullmatch(seg) else f"[name={_quote(seg)}]"
+            out.append(f"[name={seg}]" if _BARE_KEY.fullmatch(seg) else f"[name={_quote(seg)}]")
         elif isinstance(seg, int):
-            out += f"[{seg}]"
+            out.append(f"[{seg}]")
         elif _BARE_KEY.fullmatch(seg):
-            out += f".{seg}" if out else seg
+            out.append(f".{seg}" if out else seg)
         else:
-            out += f"[{_quote(seg)}]"
-    return out
+            out.append(f"[{_quote(seg)}]")
+    return "".join(out)
 
 
 def _segments(path: PathLike) -> tuple[Segment, ...]:
@@ -176,12 +211,16 @@ def _describe(value: Any) -> str:
     return f"a {type(value).__name__} ({value!r})"
 
 
-def _step(container: Any, seg: Segment, where: tuple[Segment, ...]) -> tuple[Any, Segment]:
-    """One step down: (child or _MISSING, the concrete key/index used)."""
-    here = format_path(where) or "the object"
+def _step(container: Any, seg: Segment, path: Sequence[Segment],
+          n: int) -> tuple[Any, Segment]:
+    """One step down: (child or _MISSING, the concrete key/index used).
+
+    ``path[:n]`` is where ``container`` sits; it is formatted only for an error,
+    so walking a path costs one step per segment.
+    """
     if isinstance(seg, NameMatch):
         if not isinstance(container, list):
-            raise PathError(f"{here} is {_describe(container)}, not a list; "
+            raise PathError(f"{_here(path, n)} is {_describe(container)}, not a list; "
                             f"[name={seg}] selects a list item")
         for i, item in enumerate(container):
             if isinstance(item, dict) and item.get("name") == str(seg):
@@ -189,15 +228,20 @@ def _step(container: Any, seg: Segment, where: tuple[Segment, ...]) -> tuple[Any
         names = [str(it.get("name")) for it in container if isinstance(it, dict) and
                  it.get("name") is not None]
         known = f" (names: {', '.join(names)})" if names else ""
-        raise PathError(f'{here} has no item named "{seg}"{known}')
+        raise PathError(f'{_here(path, n)} has no item named "{seg}"{known}')
     if isinstance(seg, int):
         if not isinstance(container, list):
-            raise PathError(f"{here} is {_describe(container)}, not a list; [{seg}] "
+            raise PathError(f"{_here(path, n)} is {_describe(container)}, not a list; [{seg}] "
                             "needs a list")
         return (container[seg] if seg < len(container) else _MISSING), seg
     if not isinstance(container, dict):
-        raise PathError(f"{here} is {_describe(container)}, not an object with fields")
+        raise PathError(f"{_here(path, n)} is {_describe(container)}, not an object with "
+                        "fields")
     return container.get(seg, _MISSING), seg
+
+
+def _here(path: Sequence[Segment], n: int) -> str:
+    return _shown(format_path(path[:n])) or "the object"
 
 
 def resolve_path(obj: Any, path: PathLike) -> tuple[Segment, ...]:
@@ -216,7 +260,7 @@ def resolve_path(obj: Any, path: PathLike) -> tuple[Segment, ...]:
                                 f'"{seg}"')
             out.append(seg)
             continue
-        current, concrete = _step(current, seg, tuple(out))
+        current, concrete = _step(current, seg, out, len(out))
         out.append(concrete)
     return tuple(out)
 
@@ -226,7 +270,7 @@ def get_path(obj: Any, path: PathLike, default: Any = _MISSING) -> Any:
     segs = _segments(path)
     current = obj
     for i, seg in enumerate(segs):
-        current, _ = _step(current, seg, segs[:i])
+        current, _ = _step(current, seg, segs, i)
         if current is _MISSING:
             if default is not _MISSING:
                 return default
@@ -234,7 +278,22 @@ def get_path(obj: Any, path: PathLike, default: Any = _MISSING) -> Any:
     return current
 
 
-def _container_for(seg: Segment, where: tuple[Segment, ...]) -> Any:
+def first_missing(obj: Any, path: PathLike) -> tuple[Segment, ...] | None:
+    """The shortest prefix of ``path`` that is not set in ``obj`` (None: all of it is set).
+
+    One walk down, however long the path; a segment that does not fit (an index
+    into an object) is a PathError, as in ``get_path``.
+    """
+    segs = _segments(path)
+    current = obj
+    for i, seg in enumerate(segs):
+        current, _ = _step(current, seg, segs, i)
+        if current is _MISSING:
+            return segs[: i + 1]
+    return None
+
+
+def _container_for(seg: Segment, where: Sequence[Segment]) -> Any:
     """What to create for a missing parent of ``seg``: a list for [0], else an object."""
     if isinstance(seg, NameMatch):
         raise PathError(f"{format_path(where)} is not set, so it has no item named "
@@ -246,53 +305,61 @@ def _container_for(seg: Segment, where: tuple[Segment, ...]) -> Any:
     return {}
 
 
-def _set(container: Any, segs: tuple[Segment, ...], done: tuple[Segment, ...],
-         value: Any) -> Any:
-    child, key = _step(container, segs[0], done)
-    if isinstance(container, list) and isinstance(key, int) and key > len(container):
-        raise PathError(f"{format_path(done) or 'the list'} has {len(container)} item(s); "
-                        f"[{key}] is out of range (use [{len(container)}] to append)")
-    if len(segs) == 1:
-        new_child = value
-    else:
-        if child is _MISSING:
-            child = _container_for(segs[1], (*done, key))
-        new_child = _set(child, segs[1:], (*done, key), value)
-    if isinstance(container, list):
-        assert isinstance(key, int)
-        return [*container[:key], new_child, *container[key + 1:]]
-    return {**container, key: new_child}
+def _rebuild(chain: list[tuple[Any, Segment]], new_child: Any) -> Any:
+    """Copy each container on the way down with its one changed child, bottom up."""
+    for container, key in reversed(chain):
+        if isinstance(container, list):
+            assert isinstance(key, int)
+            new_child = [*container[:key], new_child, *container[key + 1:]]
+        else:
+            new_child = {**container, key: new_child}
+    return new_child
 
 
 def set_path(obj: Any, path: PathLike, value: Any) -> Any:
     """A copy of ``obj`` with ``path`` set to ``value``; ``obj`` is never changed.
 
     Missing parents are created (an object, or a list when the next segment is
-    ``[0]``); an index equal to a list's length appends.
+    ``[0]``); an index equal to a list's length appends. Untouched parts are
+    shared with ``obj``.
     """
-    return _set(obj, _segments(path), (), copy.deepcopy(value))
-
-
-def _unset(container: Any, segs: tuple[Segment, ...], done: tuple[Segment, ...]) -> Any:
-    seg = segs[0]
-    child, key = _step(container, seg, done)
-    if child is _MISSING:
-        raise PathError(f"{format_path((*done, key))} is not set")
-    if len(segs) > 1:
-        new_child = _unset(child, segs[1:], (*done, key))
-        if isinstance(container, list):
-            assert isinstance(key, int)
-            return [*container[:key], new_child, *container[key + 1:]]
-        return {**container, key: new_child}
-    if isinstance(container, list):
-        assert isinstance(key, int)
-        return [*container[:key], *container[key + 1:]]
-    return {k: v for k, v in container.items() if k != key}
+    segs = _segments(path)
+    value = copy.deepcopy(value)
+    chain: list[tuple[Any, Segment]] = []
+    done: list[Segment] = []
+    container = obj
+    for i, seg in enumerate(segs):
+        child, key = _step(container, seg, done, len(done))
+        if isinstance(container, list) and isinstance(key, int) and key > len(container):
+            raise PathError(f"{format_path(done) or 'the list'} has {len(container)} item(s); "
+                            f"[{key}] is out of range (use [{len(container)}] to append)")
+        chain.append((container, key))
+        done.append(key)
+        if i + 1 == len(segs):
+            break
+        container = _container_for(segs[i + 1], done) if child is _MISSING else child
+    return _rebuild(chain, value)
 
 
 def unset_path(obj: Any, path: PathLike) -> Any:
     """A copy of ``obj`` without ``path`` (a list item is removed, later items shift)."""
-    return _unset(obj, _segments(path), ())
+    segs = _segments(path)
+    chain: list[tuple[Any, Segment]] = []
+    done: list[Segment] = []
+    container = obj
+    for i, seg in enumerate(segs):
+        child, key = _step(container, seg, done, len(done))
+        if child is _MISSING:
+            raise PathError(f"{format_path((*done, key))} is not set")
+        if i + 1 == len(segs):
+            if isinstance(container, list):
+                assert isinstance(key, int)
+                return _rebuild(chain, [*container[:key], *container[key + 1:]])
+            return _rebuild(chain, {k: v for k, v in container.items() if k != key})
+        chain.append((container, key))
+        done.append(key)
+        container = child
+    raise AssertionError("unreachable: _segments never returns an empty path")
 
 
 def is_prefix(prefix: Sequence[Segment], path: Sequence[Segment]) -> bool:

@@ -16,6 +16,7 @@ from k8snet_tui.game.actions import effective_routes
 from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
 from k8snet_tui.game.inputs import format_labels
 from k8snet_tui.game.view import StateView
+from k8snet_tui.model.admission import Admission, class_text
 from k8snet_tui.model.cluster import NodeSpec
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.resources import (
@@ -129,9 +130,9 @@ def _backend(backend: IngressBackend | None) -> str:
     return f"service {backend.service.name}:{port.number if port.number is not None else port.name}"
 
 
-def _ingress_summary(ing: Ingress) -> list[str]:
+def _ingress_summary(ing: Ingress, admitted: Admission | None) -> list[str]:
     spec = ing.spec
-    lines = [f"ingressClassName: {spec.ingressClassName or 'none (the default class)'}"]
+    lines = [f"ingressClassName: {class_text(ing, admitted)}"]
     if spec.defaultBackend is not None:
         lines.append(f"default backend: {_backend(spec.defaultBackend)}")
     lines.append("rules:" if spec.rules else "rules: none")
@@ -261,7 +262,7 @@ def summarize(view: StateView, ref: str) -> list[str]:
     if isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
         return _workload_summary(level, target.ref, obj)
     if isinstance(obj, Ingress):
-        return _ingress_summary(obj)
+        return _ingress_summary(obj, world.admitted.get((ns, obj.metadata.name)))
     if isinstance(obj, NetworkPolicy):
         return _policy_summary(obj)
     if isinstance(obj, Namespace):

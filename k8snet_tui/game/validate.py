@@ -14,15 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from k8snet_tui.engine.evaluate import CheckResult, evaluate_level
-from k8snet_tui.engine.trace import Trace
+from k8snet_tui.engine.trace import Reason, Trace, Verdict
 from k8snet_tui.game.cost import edits_cost
 from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref
 from k8snet_tui.game.locks import original_refs, refusal
 from k8snet_tui.game.packs import Pack, is_pack, load_pack, unlisted_level_files
-from k8snet_tui.model.edits import AnyEdit
+from k8snet_tui.model.edits import AnyEdit, SetEdit
+from k8snet_tui.model.flows import FlowSpec, RefError, parse_dest
 from k8snet_tui.model.load import LoadedLevel, load_level
 from k8snet_tui.model.problems import LevelError, Problem, errors_only, sort_problems
 from k8snet_tui.model.resources import resource_ref
+from k8snet_tui.model.world import World
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -32,6 +34,7 @@ CHECK_SCHEMA = "schema and world"
 CHECK_START = "start state fails at least one flow"
 CHECK_SOLUTION = "the puzzle's solution passes every flow"
 CHECK_PAR = "par matches the solution"
+CHECK_LOCKS = "a player may make every solution step"
 
 
 @dataclass(frozen=True)
@@ -168,8 +171,11 @@ def _par_check(loaded: LoadedLevel) -> Check | None:
     return Check(CHECK_PAR, True, f"par {puzzle.par} = {counted}")
 
 
-def _lock_warnings(loaded: LoadedLevel) -> list[Problem]:
+def _lock_errors(loaded: LoadedLevel) -> list[Problem]:
     """Solution edits a player could not make: the level's own locks refuse them.
+
+    An error, not a warning: the level claims a fix the player is not allowed to
+    make, so the par and the "solvable" check would both be lies.
 
     Each edit is judged on the state the earlier edits produced, with the
     objects of the level as opened counted as original, so an edit of an object
@@ -185,7 +191,7 @@ def _lock_warnings(loaded: LoadedLevel) -> list[Problem]:
         if reason is not None:
             problems.append(Problem(f"{_edit_label(i, edit)} is refused by the level's own "
                                     f"locks, so a player cannot make it: {reason}",
-                                    ("puzzle", "solution", i), "warning", code="locked"))
+                                    ("puzzle", "solution", i), "error", code="locked"))
         try:
             state = apply_edit(state, edit, enforce_locks=False)
         except EditError:
@@ -270,10 +276,76 @@ def _behaviour_lint(loaded: LoadedLevel) -> list[Problem]:
                 out.append(Problem(f'flow "{before.name}" passes at the start and no editable '
                                    "object lies on its path, so nothing the player does can "
                                    "change it", ("flows", f_i), "warning", code="lint-inert"))
-    return out
+    structural = _structural_lint(loaded, start, end)
+    flagged = {p.loc[1] for p in structural}
+    return [p for p in out if not (p.code == "lint-inert" and p.loc[1] in flagged)] + structural
 
 
 _LINTED_KINDS = frozenset({"Service", "Ingress", "NetworkPolicy", "Endpoints", "EndpointSlice"})
+
+
+def _declared_port_names(world: World) -> set[str]:
+    names = {p.name for pod in world.pods for p in pod.ports if p.name}
+    return names | {p.name for svc in world.services for p in svc.ports if p.name}
+
+
+def _may_change(loaded: LoadedLevel, ref: str | None, path: str) -> bool:
+    if ref is None:
+        return False
+    try:
+        return refusal(loaded, SetEdit(ref=ref, path=path, value=None)) is None
+    except EditError:
+        return False
+
+
+def _structural(loaded: LoadedLevel, trace: Trace, flow: FlowSpec,
+                names: set[str]) -> str | None:
+    """Why a failing flow fails because of its own reference (a typo), or None.
+
+    Such a flow tests nothing: a deny flow passes whatever the player does, an
+    allow flow can never pass. A port the player may add to the Service (a deny
+    flow guarding "metrics stay off the Service") is a real test, not a typo.
+    """
+    puzzle = loaded.spec.puzzle
+    creates = {k.lower() for k in puzzle.create} if puzzle is not None else set()
+    dest = parse_dest(flow.to)
+    if trace.reason is Reason.NO_SERVICE_PORT and trace.blame is not None:
+        if _may_change(loaded, trace.blame.ref, "spec.ports"):
+            return None
+        return f"{trace.blame.ref} declares no port {dest.port}"
+    if isinstance(dest.port, str) and dest.port not in names and \
+            not (trace.blame is not None and _may_change(loaded, trace.blame.ref,
+                                                         trace.blame.field or "spec")):
+        return f'no pod or Service declares a port named "{dest.port}"'
+    if trace.reason is Reason.DNS_NXDOMAIN and "service" not in creates:
+        return f"the name {dest.host or dest.name} does not exist"
+    return None
+
+
+def _structural_lint(loaded: LoadedLevel, start: CheckResult,
+                     end: CheckResult | None) -> list[Problem]:
+    """Flows that fail only because their own reference is wrong (``:8o``, a DNS typo)."""
+    out: list[Problem] = []
+    names = _declared_port_names(loaded.world)
+    for f_i, flow in enumerate(loaded.spec.flows):
+        before = start.traces[f_i]
+        after = end.traces[f_i] if end is not None else None
+        if before.verdict is not Verdict.DENY or (after is not None and
+                                                  after.verdict is not Verdict.DENY):
+            continue
+        try:
+            why = _structural(loaded, before, flow, names)
+        except RefError:
+            continue
+        if why is None:
+            continue
+        if flow.expect == "deny":
+            message = (f'flow "{before.name}" is denied only because {why} — a typo? It '
+                       "passes whatever the player does")
+        else:
+            message = f'flow "{before.name}" can never pass: {why} — a typo?'
+        out.append(Problem(message, ("flows", f_i, "to"), "warning", code="lint-structural"))
+    return out
 
 
 def _canonical_or_none(ref: str) -> str | None:
@@ -287,23 +359,31 @@ def validate_loaded(loaded: LoadedLevel) -> LevelReport:
     """Checks on a level that loaded: the puzzle claims, plus lint."""
     path = loaded.path or Path(loaded.id)
     report = LevelReport(path, loaded.id, loaded.spec.display_title)
-    warnings = list(loaded.warnings) + loaded.locate(_lint(loaded))
-    n_warn = len(warnings)
-    report.checks.append(Check(CHECK_SCHEMA, True, "no errors" if not n_warn else
-                               f"no errors, {n_warn} warning{'s' if n_warn != 1 else ''}"))
+    problems = list(loaded.warnings) + loaded.locate(_lint(loaded))
     if loaded.spec.puzzle is None:
         report.notes.append("no puzzle section: a sandbox scenario, so only the format is "
                             "checked")
-        report.problems = sort_problems(warnings)
-        return report
-    report.checks.append(_start_check(loaded))
-    report.checks.append(_solution_check(loaded))
-    par = _par_check(loaded)
-    if par is not None:
-        report.checks.append(par)
-    warnings.extend(loaded.locate(_lock_warnings(loaded)))
-    report.problems = sort_problems(warnings)
+    else:
+        report.checks.append(_start_check(loaded))
+        report.checks.append(_solution_check(loaded))
+        par = _par_check(loaded)
+        if par is not None:
+            report.checks.append(par)
+        locked = loaded.locate(_lock_errors(loaded))
+        if loaded.spec.puzzle.solution:
+            report.checks.append(Check(
+                CHECK_LOCKS, not locked, "every step is one the player may make" if not locked
+                else f"{_plural(len(locked), 'step')} refused by the level's own locks"))
+        problems.extend(locked)
+    report.problems = sort_problems(problems)
+    warnings = len(report.warnings)
+    report.checks.insert(0, Check(CHECK_SCHEMA, True, "no errors" if not warnings else
+                                  f"no errors, {_plural(warnings, 'warning')}"))
     return report
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def validate_level(path: str | Path) -> LevelReport:

@@ -9,9 +9,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from k8snet_tui.model.cluster import StrictModel
+
+MAX_EDIT_PATH_CHARS = 4096
+"""Longest field path an edit may hold. The grammar (``game/paths.py``) reads at most
+1,024 characters; this bound is looser so an undo entry's concrete path (quotes
+escaped, ``[name=…]`` as an index) always fits, and tight enough that a level or
+save file cannot smuggle a megabyte-long path into every message that names it."""
+
+
+def _bounded_path(text: str) -> str:
+    if len(text) > MAX_EDIT_PATH_CHARS:
+        # Not pydantic's max_length: its message would quote the whole text back.
+        raise ValueError(f"a field path is at most {MAX_EDIT_PATH_CHARS} characters "
+                         f"(this one has {len(text):,})")
+    return text
+
+
+FieldPath = Annotated[str, AfterValidator(_bounded_path),
+                      Field(json_schema_extra={"maxLength": MAX_EDIT_PATH_CHARS})]
+"""A field path as stored in an edit (its grammar is checked when it is applied)."""
 
 
 class SetEdit(StrictModel):
@@ -19,7 +38,8 @@ class SetEdit(StrictModel):
 
     op: Literal["set"] = "set"
     ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
-    path: str = Field(description="Field path: spec.ports[0].targetPort, metadata.labels.app …")
+    path: FieldPath = Field(
+        description="Field path: spec.ports[0].targetPort, metadata.labels.app …")
     value: Any = Field(default=None, description="The new value: a scalar, list or mapping.")
 
 
@@ -28,7 +48,7 @@ class UnsetEdit(StrictModel):
 
     op: Literal["unset"] = "unset"
     ref: str = Field(description="Object reference: kind/NS/NAME, kind/NAME or node/NAME.")
-    path: str = Field(description="Field path; a list item is removed, later items shift.")
+    path: FieldPath = Field(description="Field path; a list item is removed, later items shift.")
 
 
 class AddRouteEdit(StrictModel):

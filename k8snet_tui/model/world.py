@@ -16,10 +16,17 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Generic, Literal, TypeVar
 
 from k8snet_tui.model.addr import addr as as_addr
+from k8snet_tui.model.admission import (
+    Admission,
+    IngressKey,
+    admit_at_start,
+    carried,
+)
 from k8snet_tui.model.cluster import Cluster, resolve_cluster
 from k8snet_tui.model.flows import RefError, parse_dest, parse_source
 from k8snet_tui.model.kinds import canonical_kind, canonical_ref
 from k8snet_tui.model.level import LevelFile
+from k8snet_tui.model.limits import MAX_ENDPOINTS, MAX_PODS, count
 from k8snet_tui.model.problems import Loc, Problem
 from k8snet_tui.model.resources import (
     KNOWN_KINDS,
@@ -41,13 +48,11 @@ from k8snet_tui.model.resources import (
     resource_namespace,
     resource_ref,
 )
-from k8snet_tui.model.suggest import did_you_mean
+from k8snet_tui.model.suggest import did_you_mean, did_you_mean_ref
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 CONTROLLER_ANNOTATION = "k8snet.dev/ingress-controller"
-DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
-LEGACY_CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 T = TypeVar("T")
 LB_POOL = IPv4Network("192.0.2.0/24")
 """Where a LoadBalancer provider hands out external IPs (TEST-NET-1)."""
@@ -184,6 +189,8 @@ class World:
     ingress_classes: list[IngressClass] = field(default_factory=list)
     policies: list[Placed[NetworkPolicy]] = field(default_factory=list)
     workloads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> pod names
+    # Class-less Ingresses the DefaultIngressClass admission plugin gave a class.
+    admitted: dict[IngressKey, Admission] = field(default_factory=dict)
     refs: dict[str, int] = field(default_factory=dict)  # object ref -> resource index
 
     def pod(self, namespace: str, name: str) -> PodInfo | None:
@@ -282,9 +289,11 @@ class _PodDraft:
 
 
 class _WorldBuilder:
-    def __init__(self, level: LevelFile, lenient: bool) -> None:
+    def __init__(self, level: LevelFile, lenient: bool,
+                 admitted: Mapping[IngressKey, Admission] | None) -> None:
         self.level = level
         self.lenient = lenient
+        self.admitted = admitted
         self.problems: list[Problem] = []
         self.duplicates: set[int] = set()  # reported once; expanding them would repeat it
         cluster, problems = resolve_cluster(level.cluster)
@@ -332,6 +341,9 @@ class _WorldBuilder:
             elif isinstance(res, NetworkPolicy):
                 self._check_policy(res, i)
                 self.world.policies.append(Placed(ns or "default", res, i))
+        keyed = [((p.namespace, p.name), p.obj) for p in self.world.ingresses]
+        self.world.admitted = admit_at_start(keyed, self.world.ingress_classes) \
+            if self.admitted is None else carried(self.admitted, keyed)
         self._flows()
         self._puzzle()
         return self.world, self.problems
@@ -377,6 +389,8 @@ class _WorldBuilder:
                                      pinned, hostname, subdomain, src, loc))
 
         owned = _owned_pods(resources)
+        if not self._pod_count_fits(resources, owned):
+            return
         for i, res in enumerate(resources):
             loc: Loc = ("resources", i)
             if i in self.duplicates:
@@ -657,7 +671,84 @@ class _WorldBuilder:
                 source=i,
             ))
 
+    def _pod_count_fits(self, resources: list[AnyResource],
+                        owned: dict[str, list[tuple[str, str]]]) -> bool:
+        """Count the pods the level expands to before making any: over ``MAX_PODS`` the
+        level is refused with the arithmetic, and no pod is made."""
+        bare = replicas = workloads = daemons = 0
+        biggest: tuple[int, Loc] = (0, ())
+        where: Loc
+        for i, res in enumerate(resources):
+            if i in self.duplicates:
+                continue
+            if isinstance(res, Pod):
+                bare += 1
+            elif isinstance(res, (Deployment, ReplicaSet, StatefulSet, DaemonSet)) and \
+                    resource_ref(res) not in owned:
+                if isinstance(res, DaemonSet):
+                    daemons += 1
+                    n, where = len(self.node_names), ("resources", i, "kind")
+                else:
+                    workloads += 1
+                    n, where = max(0, res.spec.replicas), ("resources", i, "spec", "replicas")
+                    replicas += n
+                if n > biggest[0]:
+                    biggest = (n, where)
+        per_daemon = len(self.node_names)
+        total = bare + replicas + daemons * per_daemon
+        if total <= MAX_PODS:
+            return True
+        parts = []
+        if bare:
+            parts.append(f"{count(bare)} Pod{'s' * (bare != 1)}")
+        if workloads:
+            parts.append(f"{count(replicas)} replicas of {count(workloads)} "
+                         f"workload{'s' * (workloads != 1)}")
+        if daemons:
+            parts.append(f"{count(per_daemon)} node{'s' * (per_daemon != 1)} × {count(daemons)} "
+                         f"DaemonSet{'s' * (daemons != 1)} = {count(per_daemon * daemons)}")
+        self.err(f"the level expands to {count(total)} pods ({' + '.join(parts)}); the limit "
+                 f"is {count(MAX_PODS)}", *biggest[1])
+        return False
+
+    def _endpoint_count_fits(self, resources: list[AnyResource]) -> bool:
+        """Count endpoint addresses before any is built: every (Service, selected pod)
+        pair and every address of Endpoints and EndpointSlice objects."""
+        manual = 0
+        for res in resources:
+            if isinstance(res, Endpoints):
+                manual += sum(len(s.addresses) + len(s.notReadyAddresses) for s in res.subsets)
+            elif isinstance(res, EndpointSlice):
+                manual += sum(len(ep.addresses) for ep in res.endpoints)
+        by_label: dict[tuple[str, str, str], list[PodInfo]] = {}
+        for pod in self.world.pods:
+            for key, value in pod.labels.items():
+                by_label.setdefault((pod.namespace, key, value), []).append(pod)
+        selected, partial = 0, False
+        for svc in self.world.services:
+            if not svc.selector:
+                continue
+            lists = [by_label.get((svc.namespace, k, v), []) for k, v in svc.selector.items()]
+            smallest = min(lists, key=len)
+            selected += sum(1 for pod in smallest
+                            if all(pod.labels.get(k) == v for k, v in svc.selector.items()))
+            if selected + manual > MAX_ENDPOINTS:
+                partial = True  # enough to refuse: the rest need not be counted
+                break
+        total = selected + manual
+        if total <= MAX_ENDPOINTS:
+            return True
+        self.err(f"the level has more than {count(MAX_ENDPOINTS)} endpoint addresses "
+                 f"({'at least ' if partial else ''}{count(selected)} pods selected by "
+                 f"{count(len(self.world.services))} Services + {count(manual)} addresses in "
+                 f"Endpoints and EndpointSlices); the limit is {count(MAX_ENDPOINTS)}",
+                 "resources")
+        return False
+
     def _endpoints(self, resources: list[AnyResource]) -> None:
+        if not self._endpoint_count_fits(resources):
+            self.world.services.clear()
+            return
         by_ip = {p.ip: p for p in self.world.pods if not p.host_network}
         for i, res in enumerate(resources):
             ns = resource_namespace(res) or "default"
@@ -776,22 +867,23 @@ class _WorldBuilder:
                 if ref.kind == "pod" and (ref.namespace, ref.name) not in pods:
                     known = [f"pod/{ns}/{name}" for ns, name in pods]
                     self.err(f"pod {ref.namespace}/{ref.name} does not exist"
-                             f"{did_you_mean(f'pod/{ref.namespace}/{ref.name}', known)}",
+                             f"{did_you_mean_ref(f'pod/{ref.namespace}/{ref.name}', known)}",
                              "flows", f_i, key)
                 elif ref.kind == "workload":
                     wref = f"{ref.workload_kind}/{ref.namespace}/{ref.name}"
                     if wref not in world.workloads:
                         self.err(f"{ref.workload_kind} {ref.namespace}/{ref.name} does not exist"
-                                 f"{did_you_mean(wref, world.workloads)}", "flows", f_i, key)
+                                 f"{did_you_mean_ref(wref, world.workloads)}", "flows", f_i, key)
                     elif not world.workloads[wref]:
                         self.err(f"{ref.workload_kind} {ref.namespace}/{ref.name} has no pods "
                                  "(replicas: 0)", "flows", f_i, key)
                 elif ref.kind == "node" and ref.name not in self.node_names:
-                    self.err(f'node "{ref.name}" does not exist', "flows", f_i, key)
+                    self.err(f'node "{ref.name}" does not exist'
+                             f"{did_you_mean(ref.name or '', self.node_names)}", "flows", f_i, key)
                 elif ref.kind == "service" and (ref.namespace, ref.name) not in services:
                     known = [f"service/{ns}/{name}" for ns, name in services]
                     self.err(f"service {ref.namespace}/{ref.name} does not exist"
-                             f"{did_you_mean(f'service/{ref.namespace}/{ref.name}', known)}",
+                             f"{did_you_mean_ref(f'service/{ref.namespace}/{ref.name}', known)}",
                              "flows", f_i, key)
             if src is not None and dst is not None and src.kind == "internet" and \
                     dst.kind == "localhost":
@@ -808,7 +900,7 @@ class _WorldBuilder:
                 self.err(str(exc), "puzzle", "editable", e_i)
                 continue
             if ref not in self.world.refs:
-                self.err(f"{spec.ref} does not exist{did_you_mean(ref, self.world.refs)}",
+                self.err(f"{spec.ref} does not exist{did_you_mean_ref(ref, self.world.refs)}",
                          "puzzle", "editable", e_i)
         kinds = {k.lower() for k in KNOWN_KINDS}
         for key in ("create", "delete"):
@@ -818,6 +910,12 @@ class _WorldBuilder:
                              f"{did_you_mean(kind, KNOWN_KINDS)}", "puzzle", key, k_i)
 
 
-def build_world(level: LevelFile, *, lenient: bool = False) -> tuple[World, list[Problem]]:
-    """Expand and address a level; problems carry ``loc`` paths into the level file."""
-    return _WorldBuilder(level, lenient).build()
+def build_world(level: LevelFile, *, lenient: bool = False,
+                admitted: Mapping[IngressKey, Admission] | None = None,
+                ) -> tuple[World, list[Problem]]:
+    """Expand and address a level; problems carry ``loc`` paths into the level file.
+
+    ``admitted`` is the default-class record carried from the previous state; None
+    means this is a starting state (see ``admission``).
+    """
+    return _WorldBuilder(level, lenient, admitted).build()

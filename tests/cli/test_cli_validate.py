@@ -74,12 +74,12 @@ def test_par_above_the_solution_length_fails(write_level: LevelFactory) -> None:
     assert not _check(report, CHECK_PAR)
 
 
-def test_solution_refused_by_the_levels_own_locks_is_a_warning(
+def test_solution_refused_by_the_levels_own_locks_is_an_error(
         write_level: LevelFactory, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_level(("editable: [service/shop/api]", "editable: [pod/shop/web]"))
-    assert main(["validate", str(path)]) == 0
+    assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "warning: puzzle.solution[0]:" in err
+    assert "error: puzzle.solution[0]:" in err
     assert "locks" in err
 
 

@@ -35,10 +35,10 @@ from k8snet_tui.app.styles import FAILURE, FAILURE_NAME
 from k8snet_tui.engine.topology import build_topology
 from k8snet_tui.engine.trace import Trace, Verdict
 from k8snet_tui.game.view import StateView, controller_pods, selected_pods
+from k8snet_tui.model.admission import DEFAULT_CLASS_ANNOTATION
 from k8snet_tui.model.cluster import Node
 from k8snet_tui.model.resources import IngressBackend
 from k8snet_tui.model.world import (
-    DEFAULT_CLASS_ANNOTATION,
     PodInfo,
     ServiceInfo,
     SvcPort,
