@@ -11,7 +11,7 @@ saves under the same ``campaign/port-conflict`` as from the campaign.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class LevelEntry:
     chapter: str  # the chapter's id
     index: int  # position in the pack's play order
     chapter_title: str = ""  # what the player reads; "" when the pack has no chapters
+    broken: Problem | None = None  # why the file cannot be read, when it cannot
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,23 @@ class PackEntry:
         return levels[entry.index + 1] if entry.index + 1 < len(levels) else None
 
 
-def _header(path: Path) -> dict[str, Any]:
+def _header(path: Path) -> tuple[dict[str, Any], Problem | None]:
+    """The level's top-level keys, or why the file cannot be read. Never raises: one
+    broken level lists as broken, it does not take level select down with it."""
     try:
         docs = read_documents(read_file_text(str(path)), str(path), MarkTable())
-    except YamlError:
-        return {}
+    except YamlError as exc:
+        return {}, exc.problem
     first = docs[0] if docs else None
-    return first if isinstance(first, dict) else {}
+    if not isinstance(first, dict):
+        return {}, Problem("a level file must be a YAML mapping (format, id, flows …)",
+                           file=str(path), line=1, column=1)
+    return first, None
 
 
 def _entry(pack_id: str, path: Path, chapter: str, index: int,
            chapter_title: str = "") -> LevelEntry:
-    head = _header(path)
+    head, broken = _header(path)
     raw_id, raw_title = head.get("id"), head.get("title")
     raw_difficulty, raw_concepts = head.get("difficulty"), head.get("concepts")
     level_id = raw_id if isinstance(raw_id, str) else path.stem
@@ -104,7 +110,8 @@ def _entry(pack_id: str, path: Path, chapter: str, index: int,
     difficulty = raw_difficulty if isinstance(raw_difficulty, int) else 1
     concepts = [str(c) for c in raw_concepts] if isinstance(raw_concepts, list) else []
     return LevelEntry(f"{pack_id}/{level_id}", path, level_id, title,
-                      max(1, min(5, difficulty)), tuple(concepts), chapter, index, chapter_title)
+                      max(1, min(5, difficulty)), tuple(concepts), chapter, index, chapter_title,
+                      broken)
 
 
 def _chapter_title(pack: Pack, chapter: PackChapter) -> str:
@@ -123,8 +130,9 @@ def pack_entry(pack: Pack) -> PackEntry:
             index += 1
         chapters.append(ChapterEntry(ch.id, ch.title, tuple(levels)))
     spec = pack.spec
+    broken = [lvl.broken for ch in chapters for lvl in ch.levels if lvl.broken is not None]
     return PackEntry(spec.id, spec.title, spec.author, spec.version, spec.description, pack.path,
-                     chapters, spec.unlockAll, list(pack.problems))
+                     chapters, spec.unlockAll, [*pack.problems, *broken])
 
 
 def enclosing_pack(path: Path) -> tuple[Pack, PackChapter] | None:
@@ -181,15 +189,49 @@ class Catalog:
         return None
 
 
+def _renamed(pack: PackEntry, first: PackEntry, taken: set[str], source: Pack) -> PackEntry:
+    """A pack whose id an earlier pack already has, under an id of its own.
+
+    Level select and the save file know a pack by its id; two packs under one id would
+    open each other's levels and share progress. The first keeps the id; this one gets
+    ``<id>@<folder>`` (ids cannot hold "@", so no pack can already have it), its levels
+    are saved under that, and a warning on the pack says so.
+    """
+    base = f"{pack.id}@{pack.path.name}"
+    new_id, n = base, 1
+    while new_id in taken:
+        n += 1
+        new_id = f"{base}-{n}"
+    chapters = [ChapterEntry(ch.id, ch.title, tuple(
+        replace(lvl, key=f"{new_id}/{lvl.id}") for lvl in ch.levels)) for ch in pack.chapters]
+    warning = Problem(f'pack id "{pack.id}" is also used by {first.path}; this pack is listed '
+                      f'as "{new_id}" and its progress saved under that id',
+                      ("id",), severity="warning", code="pack-id")
+    return replace(pack, id=new_id, title=f"{pack.title} ({new_id})", chapters=chapters,
+                   problems=[*source.locate([warning]), *pack.problems])
+
+
 def build_catalog(paths: Sequence[Path]) -> Catalog:
-    """Packs (folders with pack.yaml) and single level files, in the order given."""
+    """Packs (folders with pack.yaml) and single level files, in the order given.
+
+    A pack that cannot be read is a problem of the catalog, a level that cannot be read
+    a problem of its pack (and ``LevelEntry.broken``); neither stops the rest.
+    """
     catalog = Catalog([])
+    by_id: dict[str, PackEntry] = {}
     for path in paths:
         if path.is_file():
             catalog.packs.append(single_level_entry(path))
             continue
         try:
-            catalog.packs.append(pack_entry(load_pack(path)))
+            pack = load_pack(path)
         except LevelError as exc:
             catalog.problems.extend(exc.problems)
+            continue
+        entry = pack_entry(pack)
+        first = by_id.get(entry.id)
+        if first is not None:
+            entry = _renamed(entry, first, set(by_id), pack)
+        by_id[entry.id] = entry
+        catalog.packs.append(entry)
     return catalog

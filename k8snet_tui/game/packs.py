@@ -10,6 +10,7 @@ outside the folder) come back as data in ``Pack.problems``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -24,7 +25,14 @@ from k8snet_tui.model.load import (
     validation_problems,
 )
 from k8snet_tui.model.problems import LevelError, Loc, Problem
-from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents, read_file_text
+from k8snet_tui.model.yamlsource import (
+    MarkTable,
+    YamlError,
+    check_regular_file,
+    not_regular,
+    read_documents,
+    read_file_text,
+)
 
 PACK_FILE = "pack.yaml"
 LEVEL_SUFFIXES = (".yaml", ".yml")
@@ -99,18 +107,34 @@ def builtin_pack_path() -> Path:
                               "reinstall k8snet-tui", code="io")])
 
 
+def _real(path: Path) -> Path | None:
+    """The real path, or None for a symbolic link loop (or a path that cannot exist)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # Python < 3.13: a link loop is RuntimeError
+        return None
+
+
 def _entry_problem(pack_dir: Path, file: str) -> str | None:
     """Why a listed file cannot be used, or None when it can."""
+    if "\0" in file:
+        return f"{file!r} contains a NUL byte; refused"
     pure = PurePosixPath(file)
     if not file or pure.is_absolute() or ".." in pure.parts or "\\" in file:
         return f'"{file}" must be a path inside the pack folder (relative, no "..")'
     path = pack_dir / file
-    if not path.resolve().is_relative_to(pack_dir.resolve()):
+    real = _real(path)
+    if real is None:
+        return f'"{file}" is a symbolic link loop'
+    if not real.is_relative_to(pack_dir.resolve()):
         return f'"{file}" resolves outside the pack folder (through a link?); refused'
-    if not path.exists():
+    try:
+        info = os.stat(real)
+    except OSError:
         return f'"{file}" does not exist'
-    if not path.is_file():
-        return f'"{file}" is not a file'
+    what = not_regular(info.st_mode)
+    if what is not None:
+        return f'"{file}" is {what}, not a regular file'
     return None
 
 
@@ -120,6 +144,11 @@ def load_pack(path: str | Path) -> Pack:
     pack_file = pack_dir / PACK_FILE
     display = str(pack_file)
     if not pack_file.is_file():
+        if pack_file.exists():
+            try:
+                check_regular_file(display)  # a FIFO, device or socket: refused, never opened
+            except YamlError as exc:
+                raise LevelError([exc.problem]) from None
         raise LevelError([Problem(f"no {PACK_FILE} here: a pack is a folder with a {PACK_FILE}",
                                   file=str(pack_dir), code="io")])
     marks = MarkTable()
@@ -149,7 +178,7 @@ def load_pack(path: str | Path) -> Pack:
         if why is not None:
             problems.append(Problem(why, loc, code="pack"))
             return None
-        key = (pack_dir / file).resolve()
+        key = _real(pack_dir / file) or pack_dir / file
         if key in seen_files:
             problems.append(Problem(f'"{file}" is listed twice', loc, code="pack"))
             return None
@@ -199,9 +228,10 @@ def unlisted_level_files(pack: Pack) -> list[Path]:
     for path in sorted(pack.path.rglob("*")):
         if not path.is_file() or path.suffix.lower() not in LEVEL_SUFFIXES:
             continue
-        if path.name == PACK_FILE or path.resolve() in listed:
+        real = _real(path)
+        if real is None or path.name == PACK_FILE or real in listed:
             continue
-        if not path.resolve().is_relative_to(root):
+        if not real.is_relative_to(root):
             continue
         if looks_like_level(path):
             out.append(path)

@@ -9,7 +9,11 @@ carrying every problem found, never a traceback.
 
 from __future__ import annotations
 
+import errno
+import fnmatch
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,13 +23,34 @@ from pydantic import ValidationError
 
 from k8snet_tui import FORMAT
 from k8snet_tui.model.level import LevelFile
+from k8snet_tui.model.limits import (
+    MAX_FILE_BYTES,
+    MAX_FLOWS,
+    MAX_GLOB_ENTRIES,
+    MAX_INCLUDED_BYTES,
+    MAX_INCLUDED_FILES,
+    MAX_NODES,
+    MAX_RESOURCES,
+    MIB,
+    count,
+)
+from k8snet_tui.model.modelkeys import keys_at
+from k8snet_tui.model.observed import observed_cluster
 from k8snet_tui.model.problems import LevelError, Loc, Problem, errors_only
 from k8snet_tui.model.strict import level_unknown_fields
+from k8snet_tui.model.suggest import did_you_mean
 from k8snet_tui.model.world import World, build_world
-from k8snet_tui.model.yamlsource import MarkTable, YamlError, read_documents, read_file_text
+from k8snet_tui.model.yamlsource import (
+    MarkTable,
+    YamlError,
+    not_regular,
+    read_documents,
+    read_file_text,
+)
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-MAX_INCLUDED_FILES = 500
+__all__ = ["MAX_INCLUDED_FILES", "LoadedLevel", "load_any", "load_level", "load_level_text",
+           "load_manifests"]
 
 
 @dataclass
@@ -55,7 +80,8 @@ def _message(err: Any) -> str:
     kind = err.get("type", "")
     loc = err.get("loc", ())
     if kind == "extra_forbidden":
-        return f'unknown key "{loc[-1] if loc else "?"}"'
+        key = str(loc[-1]) if loc else "?"
+        return f'unknown key "{key}"{did_you_mean(key, keys_at(LevelFile, loc[:-1]))}'
     if kind == "missing":
         return f'required key "{loc[-1] if loc else "?"}" is missing'
     msg = str(err.get("msg", "invalid value"))
@@ -68,6 +94,9 @@ def _message(err: Any) -> str:
         value = err.get("input")
         if not isinstance(value, (dict, list)):
             msg = f"{msg} (got {value!r})"
+        if kind == "literal_error" and isinstance(value, str):
+            msg += did_you_mean(value, re.findall(r"'([^']*)'", str(err.get("ctx", {})
+                                                                   .get("expected", ""))))
     return msg
 
 
@@ -136,9 +165,160 @@ def _flatten_lists(items: list[Any]) -> list[Any]:
     return out
 
 
+class _IncludeRefused(Exception):
+    """A pattern that cannot be expanded; the message says why."""
+
+
+def _check_pattern(pattern: str) -> str | None:
+    """Why an ``include:`` pattern is refused before it touches the disk, or None."""
+    if "\0" in pattern:
+        return f"{pattern!r} contains a NUL byte; refused"
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        return (f'"{pattern}" points outside the level\'s folder; only paths inside it may be '
+                "included")
+    for part in Path(pattern).parts:
+        if "**" in part and part != "**":
+            return (f'"{pattern}": "**" must be a whole path component ("a/**/b.yaml"), not '
+                    f'part of "{part}"')
+    return None
+
+
+class _Walk:
+    """Expands ``include:`` globs with a bounded walk of the level's folder.
+
+    ``*``, ``?`` and ``[…]`` match within one path component, ``**`` any number of
+    folders. ``**`` never descends through a symbolic link, so a link loop cannot send it
+    round for ever, and the whole walk looks at no more than ``MAX_GLOB_ENTRIES``
+    directory entries.
+    """
+
+    def __init__(self) -> None:
+        self.entries = 0
+
+    def _list(self, folder: Path) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(folder) as it:
+                found = []
+                for entry in it:
+                    self.entries += 1
+                    if self.entries > MAX_GLOB_ENTRIES:
+                        raise _IncludeRefused(
+                            f"the include globs look at more than {count(MAX_GLOB_ENTRIES)} "
+                            f"folder entries; the limit is {count(MAX_GLOB_ENTRIES)}")
+                    found.append(entry)
+                return found
+        except OSError:
+            return []  # not a folder, unreadable or gone: nothing matches there
+
+    def _below(self, folder: Path) -> list[Path]:
+        """``folder`` and every real (not linked) folder under it."""
+        out = [folder]
+        todo = [folder]
+        while todo:
+            here = todo.pop()
+            for entry in self._list(here):
+                try:
+                    if entry.is_dir(follow_symlinks=False):
+                        out.append(Path(entry.path))
+                        todo.append(Path(entry.path))
+                except OSError:
+                    continue
+        return out
+
+    def expand(self, root: Path, pattern: str) -> list[Path]:
+        current = [root]
+        for part in Path(pattern).parts:
+            if part == "**":
+                current = [d for c in current for d in self._below(c)]
+            elif any(c in part for c in "*?["):
+                current = [Path(e.path) for c in current for e in self._list(c)
+                           if fnmatch.fnmatchcase(e.name, part)]
+            else:
+                current = [c / part for c in current]
+            if len(current) > MAX_GLOB_ENTRIES:
+                raise _IncludeRefused(f"the include globs match more than "
+                                      f"{count(MAX_GLOB_ENTRIES)} paths; the limit is "
+                                      f"{count(MAX_GLOB_ENTRIES)}")
+        return sorted(set(current))
+
+
+@dataclass
+class _Included:
+    path: Path  # as matched, inside the level's folder
+    resolved: Path
+    size: int
+    index: int  # which include entry matched it
+
+
+def _resolve(path: Path) -> Path | str:
+    """The real path, or why there is none (a link loop, a broken link)."""
+    try:
+        return path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a link loop this way
+        return "is a symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        return "does not exist" if exc.errno in (errno.ENOENT, errno.ENOTDIR) else \
+            f"cannot be read ({exc.strerror})"
+
+
 def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable,
              level_path: Path | None = None) -> list[Problem]:
-    """Read the ``include:`` files into ``resources`` (in place); report problems."""
+    """Read the ``include:`` files into ``resources`` (in place); report problems.
+
+    Every pattern is expanded and every match stat'ed first; the number of files and
+    their total size are checked against the limits before any file is parsed. Then
+    the lists about to be validated are counted (see ``_check_sizes``).
+    """
+    problems = _read_includes(raw, base, marks, level_path)
+    problems.extend(_check_sizes(raw))
+    return problems
+
+
+def _check_sizes(raw: dict[str, Any]) -> list[Problem]:
+    """Refuse more resources or flows than the limits allow before they are validated:
+    the list is dropped, so nothing downstream spends time or memory on it."""
+    problems: list[Problem] = []
+    resources = raw.get("resources")
+    if isinstance(resources, list):
+        n = _count_objects(resources)
+        if n > MAX_RESOURCES:
+            problems.append(Problem(f"{count(n)} objects in resources (with included files and "
+                                    f"List items); the limit is {count(MAX_RESOURCES)}",
+                                    ("resources",), code="limit"))
+            raw["resources"] = []
+    cluster = raw.get("cluster")
+    nodes = cluster.get("nodes") if isinstance(cluster, dict) else None
+    if isinstance(nodes, list) and len(nodes) > MAX_NODES:
+        problems.append(Problem(f"{count(len(nodes))} nodes; the limit is {count(MAX_NODES)}",
+                                ("cluster", "nodes"), code="limit"))
+        cluster["nodes"] = nodes[:1]  # type: ignore[index]
+    flows = raw.get("flows")
+    if isinstance(flows, list) and len(flows) > MAX_FLOWS:
+        problems.append(Problem(f"{count(len(flows))} flows; the limit is {count(MAX_FLOWS)}",
+                                ("flows",), code="limit"))
+        raw["flows"] = []
+    return problems
+
+
+def _count_objects(items: list[Any]) -> int:
+    """How many objects ``_flatten_lists`` will make of ``items``, without copying them."""
+    n = 0
+    todo = [items]
+    while todo:
+        for item in todo.pop():
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if isinstance(kind, str) and kind.endswith("List") and isinstance(
+                    item.get("items"), list):
+                todo.append(item["items"])
+            else:
+                n += 1
+    return n
+
+
+def _read_includes(raw: dict[str, Any], base: Path | None, marks: MarkTable,
+                   level_path: Path | None) -> list[Problem]:
     includes = raw.get("include")
     if not includes:
         return []
@@ -151,45 +331,88 @@ def _include(raw: dict[str, Any], base: Path | None, marks: MarkTable,
     resources = raw.setdefault("resources", [])
     if not isinstance(resources, list):
         return []
-    files_read = 0
+    own = level_path.resolve() if level_path is not None else None
+    walk = _Walk()
+    chosen: list[_Included] = []
     for i, pattern in enumerate(includes):
         if not isinstance(pattern, str):
             continue
-        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-            problems.append(Problem(f'"{pattern}" points outside the level\'s folder; only '
-                                    "paths inside it may be included", ("include", i)))
+        why = _check_pattern(pattern)
+        if why is not None:
+            problems.append(Problem(why, ("include", i)))
             continue
-        matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else \
-            [root / pattern]
-        matches = [m for m in matches if m.is_file() or not m.exists()]
-        if not matches:
-            problems.append(Problem(f'"{pattern}" matches no file', ("include", i)))
-            continue
+        try:
+            matches = walk.expand(root, pattern) if any(c in pattern for c in "*?[") else \
+                [root / pattern]
+        except _IncludeRefused as exc:
+            problems.append(Problem(str(exc), ("include", i), code="limit"))
+            return problems
+        found = False
         for path in matches:
-            resolved = path.resolve()
-            if level_path is not None and resolved == level_path.resolve():
+            real = _resolve(path)
+            if isinstance(real, str):
+                if not path.is_symlink() and real == "does not exist" and path != root / pattern:
+                    continue  # a glob's match that vanished
+                found = True
+                shown = path.relative_to(root)
+                problems.append(Problem(f'"{shown}" {real}', ("include", i)))
+                continue
+            if own is not None and real == own:
                 continue  # a glob such as *.yaml beside the level: the level is no manifest
-            if not resolved.is_relative_to(root):
+            if not real.is_relative_to(root):
+                found = True
                 problems.append(Problem(f'"{pattern}" resolves outside the level\'s folder '
                                         "(through a link?); refused", ("include", i)))
                 continue
-            if not resolved.exists():
-                problems.append(Problem(f'"{pattern}" does not exist', ("include", i)))
-                continue
-            files_read += 1
-            if files_read > MAX_INCLUDED_FILES:
-                problems.append(Problem(f"more than {MAX_INCLUDED_FILES} included files; "
-                                        "refused", ("include", i)))
-                return problems
-            # Named the way the level file was named, so the path opens from where the
-            # user ran the command.
-            display = str(base / path.relative_to(root))
             try:
-                docs = read_documents(read_file_text(str(resolved), display), display, marks)
-            except YamlError as exc:
-                problems.append(exc.problem)
+                info = os.stat(real)
+            except OSError as exc:
+                found = True
+                problems.append(Problem(f'"{path.relative_to(root)}" cannot be read '
+                                        f"({exc.strerror})", ("include", i)))
                 continue
-            resources.extend(_flatten_lists(docs))
+            what = not_regular(info.st_mode)
+            if what is not None:
+                if path != root / pattern and stat.S_ISDIR(info.st_mode):
+                    continue  # a glob such as * also matches folders: skip them
+                found = True
+                problems.append(Problem(f'"{path.relative_to(root)}" is {what}, not a regular '
+                                        "file; refused", ("include", i)))
+                continue
+            found = True
+            if info.st_size > MAX_FILE_BYTES:
+                problems.append(Problem(f"file is larger than {MAX_FILE_BYTES // MIB} MiB; "
+                                        "refused", file=str(base / path.relative_to(root)),
+                                        code="yaml"))
+                continue
+            chosen.append(_Included(path, real, info.st_size, i))
+        if not found:
+            problems.append(Problem(f'"{pattern}" matches no file', ("include", i)))
+    if len(chosen) > MAX_INCLUDED_FILES:
+        last = chosen[MAX_INCLUDED_FILES].index
+        problems.append(Problem(f"the include patterns match {count(len(chosen))} files; the "
+                                f"limit is {count(MAX_INCLUDED_FILES)}", ("include", last),
+                                code="limit"))
+        return problems
+    total = sum(f.size for f in chosen)
+    if total > MAX_INCLUDED_BYTES:
+        problems.append(Problem(f"the included files hold {count(total)} bytes together; the "
+                                f"limit is {count(MAX_INCLUDED_BYTES)} "
+                                f"({MAX_INCLUDED_BYTES // MIB} MiB)", ("include",),
+                                code="limit"))
+        return problems
+    for inc in chosen:
+        # Named the way the level file was named, so the path opens from where the
+        # user ran the command.
+        display = str(base / inc.path.relative_to(root))
+        try:
+            docs = read_documents(read_file_text(str(inc.resolved), display), display, marks)
+        except YamlError as exc:
+            problems.append(exc.problem)
+            if exc.problem.code == "yaml" and "YAML values" in exc.problem.message:
+                return problems  # the shared value budget is spent: the rest cannot fit
+            continue
+        resources.extend(_flatten_lists(docs))
     return problems
 
 
@@ -275,8 +498,9 @@ def load_manifests(path: str | Path) -> LoadedLevel:
     """Plain Kubernetes manifests (a file or a folder) as a level with no flows.
 
     Real clusters' output is read leniently: nodes named by ``spec.nodeName``
-    are created, and pod or Service addresses outside the default ranges are
-    re-assigned with a warning instead of failing.
+    are created with pod ranges that hold their pods' ``status.podIP``
+    (``observed``), and addresses that still do not fit are re-assigned with a
+    warning instead of failing.
     """
     root = Path(path)
     marks = MarkTable()
@@ -293,16 +517,7 @@ def load_manifests(path: str | Path) -> LoadedLevel:
     if problems:
         raise LevelError(problems)
     resources = [d for d in _flatten_lists(docs) if isinstance(d, dict)]
-    node_names: list[str] = []
-    for res in resources:
-        spec = res.get("spec")
-        if not isinstance(spec, dict):
-            continue
-        for candidate in (spec, (spec.get("template") or {}).get("spec")):
-            if isinstance(candidate, dict):
-                node = candidate.get("nodeName")
-                if isinstance(node, str) and node and node not in node_names:
-                    node_names.append(node)
+    cluster = observed_cluster(resources)
     raw: dict[str, Any] = {
         "format": "k8snet/v1",
         "id": _slug(root.stem if root.is_file() else root.name),
@@ -310,8 +525,8 @@ def load_manifests(path: str | Path) -> LoadedLevel:
         "resources": resources,
         "flows": [],
     }
-    if node_names:
-        raw["cluster"] = {"nodes": [{"name": n} for n in node_names]}
+    if cluster is not None:
+        raw["cluster"] = cluster
     return _finish(raw, marks, str(root), None, root, lenient=True)
 
 

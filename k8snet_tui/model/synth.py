@@ -25,18 +25,20 @@ from typing import Any, Literal
 
 import yaml
 
-from k8snet_tui.model.world import CONTROLLER_ANNOTATION, DEFAULT_CLASS_ANNOTATION
+from k8snet_tui.model.admission import DEFAULT_CLASS_ANNOTATION
+from k8snet_tui.model.limits import GENERATOR_MAX_NODES, GENERATOR_MAX_PODS_PER_NODE
+from k8snet_tui.model.world import CONTROLLER_ANNOTATION
 
 PodNetwork = Literal["overlay", "routes"]
 Manifest = dict[str, Any]
 
-MAX_PODS_PER_NODE = 200
+MAX_PODS_PER_NODE = GENERATOR_MAX_PODS_PER_NODE
 """Kept well under a /24 podCIDR (253 addresses) so that placement always has room."""
 _NODE_LOAD_CAP = 240
 """Where placement stops adding pods to a node; the gap to 253 holds pinned pod IPs."""
 _PINNED_BASE = 250
 """Pinned pod IPs (``status.podIP``) use host offsets from here up, per node."""
-MAX_NODES = 200
+MAX_NODES = GENERATOR_MAX_NODES
 """Node IPs are .11 upward of one /24 node network."""
 
 NGINX_CONTROLLER = "k8s.io/ingress-nginx"

@@ -324,7 +324,8 @@ class _WorldBuilder:
             seen[ref] = i
             self.world.refs[ref] = i
             if isinstance(res, OtherResource):
-                self.warn(f"kind {res.kind} is not modelled by the engine and is ignored",
+                self.warn(f"kind {res.kind} is not modelled by the engine and is ignored"
+                          f"{did_you_mean(res.kind, KNOWN_KINDS)}",
                           "resources", i, "kind", code="unmodelled-kind")
         self.world.refs.update({f"node/{n}": -1 for n in self.node_names})
         self._namespaces(resources)

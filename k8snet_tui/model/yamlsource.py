@@ -11,7 +11,9 @@ large files) and keeps the same marks.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +21,16 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from k8snet_tui.model.limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_NUMBER_DIGITS,
+    MAX_VALUES_PER_BYTE,
+    MAX_YAML_VALUES,
+    MIB,
+    MIN_VALUE_BUDGET,
+    count,
+)
 from k8snet_tui.model.problems import Loc, Problem
 
 try:
@@ -26,14 +38,12 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
-"""Larger files are refused: levels are small and manifests rarely exceed a few MB."""
-MAX_VALUES_PER_BYTE = 4
-"""Alias bombs expand to far more values than their text could hold."""
-MAX_DEPTH = 64
-"""Kubernetes objects nest a dozen levels; anything this deep is hostile or broken."""
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES_PER_BYTE", "Mark", "MarkTable",
+           "YamlError", "read_documents", "read_file_text"]
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_NUMBER_TAGS = {_INT, "tag:yaml.org,2002:float"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -70,6 +80,9 @@ class MarkTable:
         default_factory=dict)
     _keys: dict[int, dict[Any, Any]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    values: int = 0
+    """Values read into this table so far (aliases expanded), against ``MAX_YAML_VALUES``:
+    a level and the files it includes share one table, so they share the limit."""
 
     def record(self, container: Any, filename: str | None, own: Any, children: dict[Any, Any],
                keys: dict[Any, Any] | None = None) -> None:
@@ -101,6 +114,7 @@ class MarkTable:
     def merge(self, other: MarkTable) -> None:
         self._entries.update(other._entries)
         self._keys.update(other._keys)
+        self.values += other.values
 
     def locate(self, data: Any, loc: Loc, *, at_key: bool = False) -> tuple[Mark | None, Loc]:
         """The closest known mark for ``loc`` inside ``data``, and the loc cleaned of
@@ -161,7 +175,7 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             raise self.fail(node, "the document expands to far more values than its size "
-                                  "allows (an alias bomb?); refused")
+                                  "allows (an alias bomb?); refused")  # _prescan stops it first
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep; refused")
         if isinstance(node, yaml.ScalarNode):
@@ -171,7 +185,18 @@ class _Builder:
                 return node.value  # Kubernetes timestamps are strings
             if node.tag not in _PLAIN_TAGS:
                 raise self.fail(node, f"unsupported YAML tag {node.tag}")
-            return SafeConstructor.yaml_constructors[node.tag](self.constructor, node)
+            if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_DIGITS:
+                digits = sum(c.isdigit() for c in node.value)
+                if digits > MAX_NUMBER_DIGITS:
+                    what = "an integer" if node.tag == _INT else "a number"
+                    raise self.fail(node, f"{what} of {count(digits)} digits; the limit is "
+                                          f"{count(MAX_NUMBER_DIGITS)}")
+            try:
+                return SafeConstructor.yaml_constructors[node.tag](self.constructor, node)
+            except (ValueError, KeyError, TypeError, OverflowError):  # an explicit !!int "x"
+                kind = node.tag.rsplit(":", 1)[-1]
+                raise self.fail(node, f"{_shorten(node.value)!r} is not a valid {kind}") \
+                    from None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 raise self.fail(node, f"unsupported YAML tag {node.tag}")
@@ -216,6 +241,100 @@ class _Builder:
 
 
 
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+@dataclass
+class _Frame:
+    anchor: str | None
+    start: int  # values counted before this list or mapping
+    height: int = 1  # levels from here to the deepest leaf below
+
+
+class _Budget:
+    """How many values one file may build, and how to say it when it is exceeded."""
+
+    def __init__(self, text: str, used: int) -> None:
+        self.per_byte = max(MIN_VALUE_BUDGET, len(text) * MAX_VALUES_PER_BYTE)
+        self.left = MAX_YAML_VALUES - used
+        self.limit = min(self.per_byte, self.left)
+        self.size = len(text)
+
+    def message(self) -> str:
+        if self.per_byte <= self.left:
+            return (f"the document expands to more than {count(self.per_byte)} values from "
+                    f"{count(self.size)} characters of text (an alias bomb?); the limit is "
+                    f"{MAX_VALUES_PER_BYTE} values per character")
+        return (f"more than {count(MAX_YAML_VALUES)} YAML values (aliases expanded) in one "
+                f"load; the limit is {count(MAX_YAML_VALUES)}")
+
+
+def _prescan(text: str, filename: str | None, budget: _Budget) -> int:
+    """Count the values the stream will build (aliases expanded) and check its nesting,
+    from parser events alone: nothing is composed or built, so a hostile file costs
+    time in proportion to its size and no memory. Returns the count."""
+    loader = _Loader(text)
+    total = 0
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, height)
+
+    def fail(event: Any, message: str) -> YamlError:
+        mark = event.start_mark
+        return YamlError(Problem(message, file=filename, line=mark.line + 1,
+                                 column=mark.column + 1, code="yaml"))
+
+    def deep(event: Any, through: str = "") -> YamlError:
+        return fail(event, f"nested more than {MAX_DEPTH} levels deep{through}; refused")
+
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                break
+            if isinstance(event, yaml.DocumentEndEvent):
+                anchors.clear()  # anchors are per document
+                continue
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                frame = stack.pop()
+                if frame.anchor is not None:
+                    anchors[frame.anchor] = (total - frame.start, frame.height)
+                if stack:
+                    stack[-1].height = max(stack[-1].height, frame.height + 1)
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                if any(f.anchor == event.anchor for f in stack):
+                    raise fail(event, f'alias *{event.anchor} refers to a list or mapping it '
+                                      "is inside (a cycle); refused")
+                # An undefined alias: the composer reports it.
+                size, height = anchors.get(event.anchor or "", (1, 1))
+                if len(stack) + height - 1 > MAX_DEPTH:
+                    raise deep(event, f" (through alias *{event.anchor})")
+                total += size
+            elif isinstance(event, yaml.ScalarEvent):
+                total += 1
+                if len(stack) > MAX_DEPTH:
+                    raise deep(event)
+                if event.anchor is not None:
+                    anchors[event.anchor] = (1, 1)
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) > MAX_DEPTH:
+                    raise deep(event)
+                stack.append(_Frame(event.anchor, total))
+                total += 1
+                continue
+            else:
+                continue
+            if total > budget.limit:
+                raise fail(event, budget.message())
+            if stack:
+                stack[-1].height = max(stack[-1].height, 2 if isinstance(
+                    event, yaml.ScalarEvent) else height + 1)
+    finally:
+        loader.dispose()
+    return total
+
+
 def _compose_all(text: str) -> Iterator[yaml.Node]:
     loader = _Loader(text)
     try:
@@ -229,9 +348,11 @@ def _compose_all(text: str) -> Iterator[yaml.Node]:
 
 _FLOW_PATH = re.compile(
     r"""([{,]\s*path:[ \t]*)"""  # "path:" as a key of a flow mapping
-    r"""([^'"\s,{}\[\]][^,{}\n]*?\[[^,{}\n]*?)"""  # an unquoted value holding "["
-    r"""(?=\s*[,}])"""
+    r"""([^'"\s,{}\[\]][^,{}\n]*)"""  # an unquoted value (holding "[", checked below)
+    r"""(?=[,}])"""
 )
+"""Greedy, with nothing after the value to backtrack over: linear in the line's length
+(a lazy pattern around the bracket here made an unclosed ``path: a[[[[…`` quadratic)."""
 
 
 def _quote_flow_paths(text: str) -> tuple[str, list[int]]:
@@ -242,9 +363,14 @@ def _quote_flow_paths(text: str) -> tuple[str, list[int]]:
     would not parse. Authors (and tools) copy that example, so it is read as meant.
     """
     lines: list[int] = []
+    seen = [0, 1]  # where line numbers were last counted up to, and the line there
 
     def quote(match: re.Match[str]) -> str:
-        lines.append(text.count("\n", 0, match.start()) + 1)
+        if "[" not in match.group(2):
+            return match.group(0)
+        seen[1] += text.count("\n", seen[0], match.start())  # matches come in order
+        seen[0] = match.start()
+        lines.append(seen[1])
         value = match.group(2).rstrip().replace("'", "''")
         return f"{match.group(1)}'{value}'"
 
@@ -274,11 +400,12 @@ def read_documents(text: str, filename: str | None, table: MarkTable) -> list[An
 
 def _read_documents(text: str, filename: str | None, table: MarkTable) -> list[Any]:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise YamlError(Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
-                                "refused", file=filename, code="yaml"))
-    builder = _Builder(filename, max(10_000, len(text) * MAX_VALUES_PER_BYTE), table)
+        raise _too_big(filename)
+    budget = _Budget(text, table.values)
+    builder = _Builder(filename, budget.limit, table)
     docs: list[Any] = []
     try:
+        values = _prescan(text, filename, budget)
         for node in _compose_all(text):
             docs.append(builder.build(node))
     except yaml.MarkedYAMLError as exc:
@@ -311,6 +438,7 @@ def _read_documents(text: str, filename: str | None, table: MarkTable) -> list[A
     except RecursionError:
         raise YamlError(Problem("YAML nests too deeply; refused", file=filename,
                                 code="yaml")) from None
+    table.values += values
     return docs
 
 
@@ -326,26 +454,67 @@ def _line_column(text: str, position: int, *, chars: bool = False) -> tuple[int,
     return prefix.count("\n") + 1, len(prefix) - (prefix.rfind("\n") + 1) + 1
 
 
-def read_file_text(path: str, display: str | None = None) -> str:
-    """Read a file for loading, refusing oversized or undecodable input politely."""
-    import os
+_SPECIAL_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
+
+def not_regular(mode: int) -> str | None:
+    """What a file is when it is not a regular file ("a FIFO (named pipe)"), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((what for test, what in _SPECIAL_FILES if test(mode)), "not a regular file")
+
+
+def _too_big(name: str | None) -> YamlError:
+    return YamlError(Problem(f"file is larger than {MAX_FILE_BYTES // MIB} MiB; refused",
+                             file=name, line=1, column=1, code="yaml"))
+
+
+def check_regular_file(path: str, display: str | None = None) -> int:
+    """The size of a regular file, found with ``stat`` alone; raises YamlError for
+    anything else. A FIFO, device or socket is refused without being opened: opening a
+    FIFO blocks until someone writes to it, and reading a device may never end."""
     name = display or path
+    if "\0" in path:
+        raise YamlError(Problem("cannot read: the path contains a NUL byte", file=name,
+                                code="io"))
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
     except OSError as exc:
         raise YamlError(Problem(f"cannot read: {exc.strerror}", file=name, code="io")) from None
-    if size > MAX_FILE_BYTES:
-        raise YamlError(Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
-                                "refused", file=name, code="yaml"))
+    what = not_regular(info.st_mode)
+    if what is not None:
+        raise YamlError(Problem(f"cannot read: this is {what}, not a regular file; refused",
+                                file=name, line=1, column=1, code="io"))
+    if info.st_size > MAX_FILE_BYTES:
+        raise _too_big(name)
+    return info.st_size
+
+
+def read_file_text(path: str, display: str | None = None) -> str:
+    """Read a file for loading, refusing special, oversized or undecodable input politely."""
+    name = display or path
+    check_regular_file(path, display)
     try:
-        with open(path, "rb") as fh:
+        # O_NONBLOCK: should the file have been swapped for a FIFO since the stat, the
+        # open returns at once and the fstat below refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) |
+                     getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            what = not_regular(os.fstat(fh.fileno()).st_mode)
+            if what is not None:
+                raise YamlError(Problem(f"cannot read: this is {what}, not a regular file; "
+                                        "refused", file=name, line=1, column=1, code="io"))
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise YamlError(Problem(f"cannot read: {exc.strerror}", file=name, code="io")) from None
     if len(data) > MAX_FILE_BYTES:  # grew after the size check
-        raise YamlError(Problem(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; "
-                                "refused", file=name, code="yaml"))
+        raise _too_big(name)
     try:
         # Decoding the whole file at once keeps the error offset absolute (a text-mode
         # read decodes in chunks), so the position below is the real one.

@@ -97,13 +97,13 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def test_manifest_folder_loads_as_a_level_with_the_default_cluster_and_no_flows(
+def test_manifest_folder_loads_as_a_level_with_the_cluster_its_pods_imply_and_no_flows(
         folder: Path) -> None:
     loaded = load_manifests(folder)
     assert loaded.spec.id == "prod-dump"
     assert loaded.spec.flows == []
     assert loaded.spec.puzzle is None
-    assert loaded.world.cluster.cluster_cidr.exploded == "10.244.0.0/16"
+    assert loaded.world.cluster.cluster_cidr.exploded == "172.31.0.0/16"  # the pods' range
     assert {f"{s.namespace}/{s.name}" for s in loaded.world.services} == {"shop/web", "shop/edge"}
 
 
@@ -115,19 +115,32 @@ def test_nodes_are_created_from_spec_node_name_in_order_of_appearance(folder: Pa
         "web-7d4b9c-x2x9q": "ip-10-0-1-5.ec2.internal", "db-0": "ip-10-0-1-6.ec2.internal"}
 
 
-def test_real_cluster_pod_ips_outside_the_default_ranges_are_reassigned_with_a_warning(
-        folder: Path) -> None:
+def test_real_cluster_pod_ips_are_kept_and_node_pod_ranges_follow_them(folder: Path) -> None:
     loaded = load_manifests(folder)
     ips = {p.name: p.ip for p in loaded.world.pods}
-    assert ips == {"web-7d4b9c-x2x9q": IPv4Address("10.244.0.2"),
-                   "db-0": IPv4Address("10.244.1.2")}
-    pod_warnings = [w for w in loaded.warnings if w.field.endswith("status.podIP")]
-    assert len(pod_warnings) == 2
-    first = pod_warnings[0]
-    assert first.severity == "warning"
-    assert first.file == str(folder / "pods.yaml")
-    assert (first.line, first.column) == pos(KUBECTL_PODS, "podIP: |172.31.4.5")
-    assert "a new address was assigned" in first.message
+    assert ips == {"web-7d4b9c-x2x9q": IPv4Address("172.31.4.5"),
+                   "db-0": IPv4Address("172.31.9.9")}
+    assert [str(n.pod_cidr) for n in loaded.world.cluster.nodes] == ["172.31.4.0/24",
+                                                                      "172.31.9.0/24"]
+    assert not [w for w in loaded.warnings if w.field.endswith("status.podIP")]
+
+
+def test_pod_ips_that_no_node_range_can_hold_are_reassigned_with_a_warning(
+        tmp_path: Path) -> None:
+    """Two nodes' pods in one /24 cannot both be that node's range: the second moves."""
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: default}}\n"
+        f"spec: {{nodeName: n{i}, containers: [{{name: c, image: x}}]}}\n"
+        f"status: {{podIP: 172.31.4.{i + 5}}}\n" for i in range(2))
+    (tmp_path / "pods.yaml").write_text(pods, encoding="utf-8")
+    loaded = load_manifests(tmp_path)
+    ips = {p.name: str(p.ip) for p in loaded.world.pods}
+    assert ips["p0"] == "172.31.4.5"
+    assert ips["p1"] != "172.31.4.6"
+    [warning] = [w for w in loaded.warnings if w.field.endswith("status.podIP")]
+    assert warning.file == str(tmp_path / "pods.yaml")
+    assert (warning.line, warning.column) == pos(pods, "podIP: |172.31.4.6")
+    assert "a new address was assigned" in warning.message
 
 
 def test_real_cluster_cluster_ip_outside_service_cidr_is_reallocated_with_a_warning(

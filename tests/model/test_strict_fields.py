@@ -147,3 +147,26 @@ def test_closest_prefers_a_case_only_difference_then_a_close_spelling(
 def test_did_you_mean_is_empty_when_nothing_is_close() -> None:
     assert did_you_mean("zzz", ["podSelector"]) == ""
     assert did_you_mean("prots", ["ports"]) == "; did you mean ports?"
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("concept: [a]\n", 'unknown key "concept"; did you mean concepts?'),
+        ("cluster: {nodes: [{name: a, publc: true}]}\n",
+         'unknown key "publc"; did you mean public?'),
+        ("puzzle: {editabel: []}\n", 'unknown key "editabel"; did you mean editable?'),
+        ("resources:\n- {apiVersion: v1, kind: Service, metadata: {name: s}, "
+         "spec: {type: NodePrt, ports: [{port: 80}]}}\n", "; did you mean NodePort?"),
+    ],
+)
+def test_our_own_keys_and_enum_values_get_a_did_you_mean(body: str, says: str) -> None:
+    from tests.model.helpers import HEAD, one_error
+
+    assert one_error(HEAD + body).message.endswith(says)
+
+
+def test_a_misspelt_kind_gets_a_did_you_mean() -> None:
+    text = level("resources:\n- {apiVersion: v1, kind: Sevrice, metadata: {name: s}}\n")
+    [warning] = [p for p in load(text).warnings if p.code == "unmodelled-kind"]
+    assert warning.message.endswith("; did you mean Service?")
