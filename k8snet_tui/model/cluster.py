@@ -223,6 +223,7 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
             err(f"node IP {node.ip} is already used by {what}", "nodes", i, "ip")
         taken_ips.setdefault(node.ip, i)
     ips: list[IPv4Address] = []
+    homeless = False
     candidate = spec.nodeNetwork.network_address + 11
     for node in spec.nodes:
         if node.ip is not None:
@@ -231,7 +232,11 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
         while candidate in taken_ips and candidate in spec.nodeNetwork:
             candidate += 1
         if candidate not in spec.nodeNetwork or candidate == spec.nodeNetwork.broadcast_address:
-            err(f"nodeNetwork {spec.nodeNetwork} has no room for another node", "nodeNetwork")
+            if not homeless:  # one message for all of them, not one per node
+                err(f"nodeNetwork {spec.nodeNetwork} has no room for nodes[{len(ips)}] and "
+                    f"the {sum(n.ip is None for n in spec.nodes[len(ips):]) - 1} after it "
+                    "without an ip", "nodeNetwork")
+            homeless = True
             candidate = spec.nodeNetwork.network_address
         ips.append(candidate)
         taken_ips[candidate] = len(ips) - 1

@@ -97,3 +97,9 @@ def test_a_point_to_point_node_network_has_no_reserved_addresses() -> None:
     """RFC 3021: both addresses of a /31 are hosts."""
     load_level_text(f"{HEAD}cluster: {{nodeNetwork: 10.0.0.0/31, gateway: 10.0.0.0, "
                     "nodes: [{name: a, ip: 10.0.0.1}]}\n")
+
+
+def test_a_full_node_network_is_one_error_not_one_per_node() -> None:
+    nodes = ", ".join(f"{{name: n{i}}}" for i in range(300))
+    problem = one_error(f"{HEAD}cluster: {{nodes: [{nodes}]}}\n")
+    assert "has no room for nodes[244] and the 55 after it" in problem.message
