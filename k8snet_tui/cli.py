@@ -63,7 +63,7 @@ def _play(path: str | None, *, watch: bool = False) -> int:
     paths: list[Path] = []
     if path is not None:
         target = Path(path)
-        if not target.exists():
+        if not os.path.lexists(target):  # a symlink loop is reported by the reader
             raise _Invalid([Problem("no such file or folder", file=path, code="io")])
         if target.is_dir() and not is_pack(target):
             raise _Invalid([Problem(f"is a folder without {PACK_FILE}: name a level file or a "
@@ -140,7 +140,13 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     try:
         trace = Engine(loaded.world).trace(args.source, args.dest)
     except RefError as exc:
-        raise _Invalid([Problem(str(exc), file=args.path, code="ref")]) from None
+        # The argument is what is wrong, not the file: name it as a bad argument is named.
+        src = parse_source(args.source)
+        mentioned = src.name is not None and f"{src.name}" in str(exc) and \
+            (src.namespace is None or src.namespace in str(exc))
+        key = "from" if mentioned else "to"
+        raise _Invalid([Problem(f"{exc} in {args.path}", (key,), file=COMMAND_LINE,
+                                code="ref")]) from None
     print_problems(loaded.warnings, collapse=True)
     render_trace(make_console(), trace, args.path, level=loaded,
                  original=original_refs(loaded))
@@ -149,7 +155,7 @@ def _cmd_trace(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     p = Path(args.path)
-    if not p.exists():
+    if not os.path.lexists(p):
         raise _Invalid([Problem("no such file or folder", file=args.path, code="io")])
     if p.is_dir() and not is_pack(p):
         raise _Invalid([Problem("is a folder without pack.yaml: validate takes a level file "

@@ -86,7 +86,9 @@ class Pack:
 
 def is_pack(path: str | Path) -> bool:
     p = Path(path)
-    return p.is_dir() and (p / PACK_FILE).is_file()
+    # Any pack.yaml, also a FIFO or a dangling link: load_pack then says what is wrong with
+    # it, instead of the folder being called one "without pack.yaml".
+    return p.is_dir() and os.path.lexists(p / PACK_FILE)
 
 
 def builtin_pack_path() -> Path:

@@ -121,11 +121,11 @@ def _ip(text: str) -> IPv4Address:
 
 
 def _port(text: str) -> int | str:
-    if text.isdigit():
-        value = int(text)
-        if not 1 <= value <= 65535:
-            raise RefError(f"port {value} is outside 1-65535")
-        return value
+    if text.isascii() and text.isdigit():
+        if len(text) > 5 or not 1 <= int(text) <= 65535:  # never int() a 5,000-digit port
+            shown = text if len(text) <= 12 else f"{text[:12]}… ({len(text):,} digits)"
+            raise RefError(f"port {shown} is outside 1-65535")
+        return int(text)
     if not re.match(r"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", text) or not re.search("[a-z]", text):
         raise RefError(f'"{text}" is not a port number or port name')
     return text

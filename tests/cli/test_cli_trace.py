@@ -77,7 +77,7 @@ def test_trace_reference_to_a_missing_object_is_invalid_input(
         manifests: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["trace", str(manifests), "pod/nobody", "pod/api:8080"]) == 2
     err = capsys.readouterr().err
-    assert "nobody" in err
+    assert err.startswith("<command line>: error: from: pod default/nobody does not exist in ")
     assert "Traceback" not in err
 
 

@@ -173,3 +173,9 @@ def test_malformed_destination_references_are_refused_with_a_sentence(
 
 def test_ref_error_is_a_value_error_so_callers_can_catch_it_generically() -> None:
     assert issubclass(RefError, ValueError)
+
+
+def test_a_port_of_thousands_of_digits_is_refused_without_converting_it() -> None:
+    """``int()`` of over 4,300 digits raises; the reference is refused first."""
+    with pytest.raises(RefError, match=r"\(5,000 digits\) is outside 1-65535"):
+        parse_dest("service/default/x:" + "9" * 5000)
