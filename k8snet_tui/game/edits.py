@@ -400,11 +400,6 @@ def apply_edits(level: LoadedLevel, edits: Iterable[AnyEdit], *, enforce_locks: 
 # -------------------------------------------------------------------------- invert
 
 
-def _first_missing(data: Any, path: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
-    """The shortest prefix of ``path`` that is not set in ``data`` (None: all set)."""
-    return first_missing(data, path)  # one walk, not one walk per prefix
-
-
 def _ingress_key(target: Target) -> IngressKey | None:
     obj = target.obj
     if not isinstance(obj, Ingress) or obj.metadata is None:
@@ -453,9 +448,9 @@ def invert_edit(before: LoadedLevel, edit: AnyEdit) -> AnyEdit:
     try:
         path = resolve_path(data, edit.path)
         if isinstance(edit, SetEdit):
-            missing = _first_missing(data, path)
+            missing = first_missing(data, path)
             if missing is not None and edit.value is None and missing == path and \
-                    _first_missing(find_object(apply_edit(before, edit, enforce_locks=False),
+                    first_missing(find_object(apply_edit(before, edit, enforce_locks=False),
                                                target.ref).data(), path) is not None:
                 return edit  # null is "unset" (Go decoding): nothing is left to undo
             if missing is not None:
@@ -543,7 +538,7 @@ def _patch(target: Target, edit: SetEdit | UnsetEdit) -> str:
     if isinstance(edit, UnsetEdit):
         ops: list[dict[str, Any]] = [{"op": "remove", "path": _pointer(path)}]
     else:
-        missing = _first_missing(data, path)
+        missing = first_missing(data, path)
         if missing is None:
             ops = [{"op": "replace", "path": _pointer(path), "value": edit.value}]
         else:

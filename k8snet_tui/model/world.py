@@ -837,11 +837,10 @@ class _WorldBuilder:
                                      *loc, "except", e_i)
                 for q_i, port in enumerate(rule.ports or []):  # type: ignore[attr-defined]
                     loc = ("resources", i, "spec", section, r_i, "ports", q_i)
-                    if isinstance(port.port, int) and not 1 <= port.port <= 65535:
-                        self.err(f"port {port.port} is outside 1-65535", *loc, "port")
-                    elif port.endPort is None:
+                    # port itself is range-checked by the model (resources.PortOrName)
+                    if port.endPort is None:
                         continue
-                    elif not isinstance(port.port, int):
+                    if not isinstance(port.port, int):
                         self.err("endPort needs a numeric port", *loc, "endPort")
                     elif port.endPort < port.port:
                         self.err(f"endPort {port.endPort} is smaller than port {port.port}",
