@@ -24,6 +24,7 @@ from k8snet_tui.model.flows import FlowSpec, RefError, parse_dest
 from k8snet_tui.model.load import LoadedLevel, load_level
 from k8snet_tui.model.problems import LevelError, Problem, errors_only, sort_problems
 from k8snet_tui.model.resources import resource_ref
+from k8snet_tui.model.wording import plural
 from k8snet_tui.model.world import World
 
 EXIT_OK = 0
@@ -373,17 +374,13 @@ def validate_loaded(loaded: LoadedLevel) -> LevelReport:
         if loaded.spec.puzzle.solution:
             report.checks.append(Check(
                 CHECK_LOCKS, not locked, "every step is one the player may make" if not locked
-                else f"{_plural(len(locked), 'step')} refused by the level's own locks"))
+                else f"{plural(len(locked), 'step')} refused by the level's own locks"))
         problems.extend(locked)
     report.problems = sort_problems(problems)
     warnings = len(report.warnings)
     report.checks.insert(0, Check(CHECK_SCHEMA, True, "no errors" if not warnings else
-                                  f"no errors, {_plural(warnings, 'warning')}"))
+                                  f"no errors, {plural(warnings, 'warning')}"))
     return report
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def validate_level(path: str | Path) -> LevelReport:

@@ -22,10 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Markdown, Static
 
 from k8snet_tui.app.safe_text import printable, printable_markdown
-from k8snet_tui.app.screens.level_select import format_seconds, plural, stars
+from k8snet_tui.app.screens.level_select import format_seconds, stars
 from k8snet_tui.app.screens.scrolling import SCROLL_BINDINGS, scroll_body
 from k8snet_tui.game.blast import Finding
 from k8snet_tui.game.session import Score
+from k8snet_tui.model.wording import plural
 
 DebriefChoice = Literal["next", "select", "replay"]
 

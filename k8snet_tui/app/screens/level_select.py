@@ -36,6 +36,7 @@ from k8snet_tui.app.safe_text import printable, printable_text
 from k8snet_tui.game.catalog import Catalog, ChapterEntry, LevelEntry, PackEntry
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.model.problems import Problem
+from k8snet_tui.model.wording import plural
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,6 @@ def stars(count: int) -> str:
 def difficulty_dots(difficulty: int) -> str:
     difficulty = max(1, min(5, difficulty))
     return "●" * difficulty + "○" * (5 - difficulty)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def format_seconds(seconds: float) -> str:
