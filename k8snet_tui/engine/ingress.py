@@ -4,20 +4,46 @@ Hosts match exactly or by a ``*.`` wildcard covering exactly one label;
 ``Prefix`` paths match element-wise on ``/`` (``/foo`` matches ``/foo/bar``,
 not ``/foobar``), ``Exact`` paths match exactly, the longest match wins and on
 a tie Exact beats Prefix. ``ImplementationSpecific`` is treated as Prefix.
+
+The controllers, the Ingresses each serves and the Services in front of them
+are indexed once per state (``IngressIndex``), like everything in the topology.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
-from k8snet_tui.engine.topology import Controller, Topology
-from k8snet_tui.model.admission import LEGACY_CLASS_ANNOTATION
-from k8snet_tui.model.resources import Ingress, IngressBackend
-from k8snet_tui.model.world import Placed
+from k8snet_tui.model.admission import LEGACY_CLASS_ANNOTATION, is_default_class
+from k8snet_tui.model.resources import Ingress, IngressBackend, IngressClass
+from k8snet_tui.model.world import (
+    CONTROLLER_ANNOTATION,
+    Placed,
+    PodInfo,
+    ServiceInfo,
+    SvcPort,
+    World,
+)
+
+Front = tuple[ServiceInfo, SvcPort]
+"""A TCP port of a Service that selects controller pods."""
 
 
-def class_of(topo: Topology, placed: Placed[Ingress]) -> str | None:
+@dataclass(frozen=True)
+class Controller:
+    """An ingress controller: the IngressClass it serves and the pods that run it."""
+
+    ingress_class: IngressClass
+    controller: str
+    pods: tuple[PodInfo, ...]
+    is_default: bool
+
+    @property
+    def class_name(self) -> str:
+        return self.ingress_class.metadata.name
+
+
+def class_of(world: World, placed: Placed[Ingress]) -> str | None:
     """The IngressClass an Ingress carries: its own, the legacy annotation, or the default
     the admission plugin stored on it when it was created (never later, see ``admission``)."""
     ing = placed.obj
@@ -26,19 +52,74 @@ def class_of(topo: Topology, placed: Placed[Ingress]) -> str | None:
     legacy = ing.metadata.annotations.get(LEGACY_CLASS_ANNOTATION)
     if legacy:
         return legacy
-    admitted = topo.world.admitted.get((placed.namespace, placed.name))
+    admitted = world.admitted.get((placed.namespace, placed.name))
     return admitted.class_name if admitted is not None else None
 
 
-def served_by(topo: Topology, ctrl: Controller) -> list[Placed[Ingress]]:
-    """The Ingresses a controller serves (memoised per topology)."""
-    key = ("served_by", ctrl.class_name)
-    cached = topo.memo.get(key)
-    if cached is None:
-        cached = [p for p in topo.world.ingresses if class_of(topo, p) == ctrl.class_name]
-        topo.memo[key] = cached
-    result: list[Placed[Ingress]] = cached
-    return result
+@dataclass
+class IngressIndex:
+    """Controllers, what each serves and what exposes it: built with the topology."""
+
+    controllers: list[Controller] = field(default_factory=list)
+    served: dict[str, list[Placed[Ingress]]] = field(default_factory=dict)  # by class name
+    fronts: dict[str, list[Front]] = field(default_factory=dict)  # by class name
+    _matches: dict[tuple[str, str, str], Match | None] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, world: World,
+              select: Callable[[str, dict[str, str]], list[PodInfo]]) -> IngressIndex:
+        """``select`` finds a namespace's pods by a Service selector (the topology's)."""
+        index = cls()
+        for ic in world.ingress_classes:
+            controller = ic.spec.controller
+            flag = f"--controller-class={controller}"
+            pods = tuple(
+                p for p in world.pods
+                if flag in p.args or p.annotations.get(CONTROLLER_ANNOTATION) == controller
+            )
+            ctrl = Controller(ic, controller, pods, is_default_class(ic))
+            index.controllers.append(ctrl)
+            index.served[ctrl.class_name] = [p for p in world.ingresses
+                                             if class_of(world, p) == ctrl.class_name]
+            index.fronts[ctrl.class_name] = _fronts(world, pods, select) if pods else []
+        return index
+
+    def served_by(self, ctrl: Controller) -> list[Placed[Ingress]]:
+        return self.served.get(ctrl.class_name, [])
+
+    def fronting(self, ctrl: Controller, scheme: str,
+                 explicit: int | str | None) -> list[Front]:
+        """Service ports that carry ``scheme`` to ``ctrl``'s pods: the one a URL names
+        (Service port or NodePort), else the port named for the scheme or 80/443."""
+        if explicit is not None:
+            return [(svc, sp) for svc, sp in self.fronts.get(ctrl.class_name, ())
+                    if explicit in (sp.port, sp.node_port)]
+        default = 443 if scheme == "https" else 80
+        return [(svc, sp) for svc, sp in self.fronts.get(ctrl.class_name, ())
+                if sp.name == scheme or sp.port == default]
+
+    def match(self, ctrl: Controller, host: str, path: str) -> Match | None:
+        """``match_request`` over the Ingresses ``ctrl`` serves (cached for this state)."""
+        key = (ctrl.class_name, host, path)
+        if key not in self._matches:
+            self._matches[key] = match_request(self.served_by(ctrl), host, path)
+        return self._matches[key]
+
+    def controller_pods(self) -> set[tuple[str, str]]:
+        return {p.key for c in self.controllers for p in c.pods}
+
+
+def _fronts(world: World, pods: tuple[PodInfo, ...],
+            select: Callable[[str, dict[str, str]], list[PodInfo]]) -> list[Front]:
+    keys = {p.key for p in pods}
+    out: list[Front] = []
+    for svc in world.services:
+        if not svc.selector:
+            continue
+        if not any(x.key in keys for x in select(svc.namespace, dict(svc.selector))):
+            continue
+        out.extend((svc, sp) for sp in svc.ports if sp.protocol == "TCP")
+    return out
 
 
 def host_matches(rule_host: str | None, host: str) -> bool:
@@ -79,7 +160,7 @@ class Match:
     default: bool = False
 
 
-def match_request(topo: Topology, ingresses: Sequence[Placed[Ingress]], host: str,
+def match_request(ingresses: Sequence[Placed[Ingress]], host: str,
                   path: str) -> Match | None:
     """The backend the controller picks for ``host`` and ``path``, or None (404)."""
     best_tier = -1
@@ -118,12 +199,3 @@ def match_request(topo: Topology, ingresses: Sequence[Placed[Ingress]], host: st
                          f"no rule matches; defaultBackend of Ingress {placed.namespace}/"
                          f"{placed.name}", default=True)
     return None
-
-
-def controller_match(topo: Topology, ctrl: Controller, host: str, path: str) -> Match | None:
-    """``match_request`` over the Ingresses ``ctrl`` serves (memoised per topology)."""
-    key = ("controller_match", ctrl.class_name, host, path)
-    if key not in topo.memo:
-        topo.memo[key] = match_request(topo, served_by(topo, ctrl), host, path)
-    result: Match | None = topo.memo[key]
-    return result

@@ -334,7 +334,6 @@ def _decide(topo: Topology, pod: PodInfo, direction: Direction,
     if cached is None:
         cached = topo.policy_decisions[key] = _decide_uncached(topo, pod, direction, peer_ip,
                                                                port, protocol)
-    assert isinstance(cached, Decision)
     return cached
 
 

@@ -46,12 +46,10 @@ def port_field(svc: ServiceInfo, port: SvcPort, name: str) -> str:
 def service_endpoints(topo: Topology, svc: ServiceInfo, port: SvcPort) -> EndpointSet:
     """The ready endpoints of one Service port (cached per topology)."""
     key = (svc.namespace, svc.name, port.index)
-    cached = topo._endpoint_cache.get(key)
-    if isinstance(cached, EndpointSet):
-        return cached
-    result = _compute(topo, svc, port)
-    topo._endpoint_cache[key] = result
-    return result
+    cached = topo.endpoint_cache.get(key)
+    if cached is None:
+        cached = topo.endpoint_cache[key] = _compute(topo, svc, port)
+    return cached
 
 
 def _compute(topo: Topology, svc: ServiceInfo, port: SvcPort) -> EndpointSet:

@@ -12,18 +12,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
-from typing import Any
+from typing import TYPE_CHECKING
 
-from k8snet_tui.model.admission import is_default_class
+from k8snet_tui.engine.ingress import IngressIndex
 from k8snet_tui.model.cluster import Cluster, Node
-from k8snet_tui.model.resources import IngressClass, LabelSelector, NetworkPolicy
-from k8snet_tui.model.world import (
-    CONTROLLER_ANNOTATION,
-    Placed,
-    PodInfo,
-    ServiceInfo,
-    World,
-)
+from k8snet_tui.model.resources import LabelSelector, NetworkPolicy
+from k8snet_tui.model.world import Placed, PodInfo, ServiceInfo, World
+
+if TYPE_CHECKING:  # the modules that fill these caches build on this one
+    from k8snet_tui.engine.policy import Decision
+    from k8snet_tui.engine.routing import Arrival
+    from k8snet_tui.engine.services import EndpointSet
 
 
 @dataclass(frozen=True)
@@ -43,20 +42,6 @@ class PolicyRef:
         return f"networkpolicy/{self.namespace}/{self.name}"
 
 
-@dataclass(frozen=True)
-class Controller:
-    """An ingress controller: the IngressClass it serves and the pods that run it."""
-
-    ingress_class: IngressClass
-    controller: str
-    pods: tuple[PodInfo, ...]
-    is_default: bool
-
-    @property
-    def class_name(self) -> str:
-        return self.ingress_class.metadata.name
-
-
 @dataclass
 class Topology:
     world: World
@@ -74,18 +59,16 @@ class Topology:
     services_by_node_port: dict[tuple[int, str], ServiceInfo] = field(default_factory=dict)
     ingress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
     egress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
-    controllers: list[Controller] = field(default_factory=list)
+    ingress: IngressIndex = field(default_factory=IngressIndex)
     host_ports: dict[tuple[str, int, str], tuple[PodInfo, int]] = field(default_factory=dict)
     kube_dns: ServiceInfo | None = None
     source_refs: dict[int, str] = field(default_factory=dict)  # resource index -> ref
     _owner_cache: dict[IPv4Address, Node | None] = field(default_factory=dict)
-    route_cache: dict[tuple[str, IPv4Address, str], Any] = field(default_factory=dict)
-    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    _endpoint_cache: dict[object, object] = field(default_factory=dict)
+    route_cache: dict[tuple[str, IPv4Address, str], Arrival] = field(default_factory=dict)
+    endpoint_cache: dict[tuple[str, str, int], EndpointSet] = field(default_factory=dict)
     # NetworkPolicy answers, per state: (pod key, direction, peer IP, port, protocol) →
-    # the policy module's Decision (typed ``object`` here: policy builds on this module),
-    # and each rule's words by (policy ref, direction, rule index).
-    policy_decisions: dict[tuple[tuple[str, str], str, IPv4Address, int, str], object] = \
+    # the policy module's Decision, and each rule's words by (policy ref, direction, index).
+    policy_decisions: dict[tuple[tuple[str, str], str, IPv4Address, int, str], Decision] = \
         field(default_factory=dict)
     rule_texts: dict[tuple[str, str, int], str] = field(default_factory=dict)
 
@@ -131,22 +114,6 @@ class Topology:
                     break
         self._owner_cache[ip] = owner
         return owner
-
-    def controller_pods(self) -> set[tuple[str, str]]:
-        return {p.key for c in self.controllers for p in c.pods}
-
-
-def _controllers(world: World, topo: Topology) -> list[Controller]:
-    out: list[Controller] = []
-    for ic in world.ingress_classes:
-        controller = ic.spec.controller
-        flag = f"--controller-class={controller}"
-        pods = tuple(
-            p for p in world.pods
-            if flag in p.args or p.annotations.get(CONTROLLER_ANNOTATION) == controller
-        )
-        out.append(Controller(ic, controller, pods, is_default_class(ic)))
-    return out
 
 
 def _policies(topo: Topology, policies: list[Placed[NetworkPolicy]]) -> None:
@@ -198,5 +165,5 @@ def build_topology(world: World) -> Topology:
     topo.kube_dns = topo.services_by_key.get(("kube-system", "kube-dns"))
     topo.source_refs = {index: ref for ref, index in world.refs.items() if index >= 0}
     _policies(topo, world.policies)
-    topo.controllers = _controllers(world, topo)
+    topo.ingress = IngressIndex.build(world, topo.select_by_labels)
     return topo

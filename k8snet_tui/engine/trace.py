@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from k8snet_tui.model.world import PodInfo
+
 
 class Verdict(StrEnum):
     ALLOW = "allow"
@@ -289,6 +291,10 @@ class PathResult:
     detail: str = ""
     blame: Blame | None = None
     facts: tuple[Fact, ...] = ()  # what decided the path on its way, in order
+    # The listening pod the path arrived at (None when it failed, or ended outside the
+    # cluster or at a host-network socket without a pod): who answered, without
+    # re-reading hops.
+    end: PodInfo | None = field(default=None, repr=False, compare=False)
 
     @property
     def policy_facts(self) -> tuple[PolicyFacts, ...]:

@@ -255,12 +255,10 @@ def _probe_count(p: _Probes, skip: _Skip) -> int:
 
 # ------------------------------------------------------------- evaluation
 def _target(path: PathResult) -> str | None:
-    """Who a reached path ended at: the last pod on it, or the internet."""
-    for hop in reversed(path.hops):
-        ref = hop.ref
-        if ref is not None and (ref.startswith("pod/") or ref == INTERNET):
-            return ref
-    return None
+    """Who a reached path ended at: the pod that answered, or the internet."""
+    if path.end is not None:
+        return path.end.ref
+    return INTERNET if any(h.ref == INTERNET for h in path.hops) else None
 
 
 def _allowed_by(path: PathResult) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ def selected_pods(topology: Topology, svc: ServiceInfo) -> tuple[PodInfo, ...]:
 
 def controller_pods(topology: Topology) -> dict[tuple[str, str], str]:
     """Ingress controller pods (namespace, name) → the IngressClass they serve."""
-    return {p.key: c.class_name for c in topology.controllers for p in c.pods}
+    return {p.key: c.class_name for c in topology.ingress.controllers for p in c.pods}
 
 
 @dataclass
