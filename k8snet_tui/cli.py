@@ -18,6 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
@@ -33,11 +35,12 @@ from k8snet_tui.game.validate import (
     PackReport,
     validate_path,
 )
-from k8snet_tui.model.flows import RefError, parse_dest, parse_source
-from k8snet_tui.model.load import LoadedLevel, load_any, load_level
+from k8snet_tui.model.flows import FlowSpec, RefError, parse_dest, parse_source
+from k8snet_tui.model.load import LoadedLevel, load_any, load_level, validation_problems
 from k8snet_tui.model.printable import printable, printable_json
 from k8snet_tui.model.problems import LevelError, Problem
 from k8snet_tui.model.schema import level_schema, pack_schema
+from k8snet_tui.model.world import served_by_problem, via_problem
 from k8snet_tui.report import (
     make_console,
     print_problems,
@@ -127,6 +130,50 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.solved else EXIT_FAILED
 
 
+_FLOW_FLAGS = {"method": "--method", "headers": "--header", "via": "--via",
+               "servedBy": "--served-by"}
+"""FlowSpec field → the ``trace`` option that sets it, to name the option a message is about."""
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    """``--header "x-canary: true"`` → ("x-canary", "true"), as curl's ``-H`` reads it:
+    split at the first colon (after a leading one, so ``:authority`` is refused by name),
+    spaces around the value dropped."""
+    colon = text.find(":", 1)
+    if colon < 0:
+        raise _Invalid([Problem(f'"{text}" is not NAME:VALUE; write e.g. --header "x-canary: '
+                                'true"', ("--header",), file=COMMAND_LINE, code="ref")])
+    return text[:colon], text[colon + 1:].strip(" \t")
+
+
+def _trace_flow(args: argparse.Namespace) -> FlowSpec:
+    """The ad-hoc flow, validated exactly as a level's flow is (FlowSpec), so ``trace``
+    refuses what a level file would, in the same words."""
+    raw: dict[str, Any] = {"from": args.source, "to": args.dest}
+    if args.method is not None:
+        raw["method"] = args.method
+    if args.header:
+        headers: dict[str, str] = {}
+        for text in args.header:
+            name, value = _split_header(text)
+            if name in headers:
+                raise _Invalid([Problem(f"header {name} is given twice: keep one",
+                                        ("--header",), file=COMMAND_LINE, code="ref")])
+            headers[name] = value
+        raw["headers"] = headers
+    if args.via is not None:
+        raw["via"] = args.via
+    if args.served_by is not None:
+        raw["servedBy"] = args.served_by
+    try:
+        return FlowSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise _Invalid([
+            Problem(p.message, tuple(_FLOW_FLAGS.get(str(part), str(part)) for part in p.loc[:1]),
+                    file=COMMAND_LINE, code="ref")
+            for p in validation_problems(exc)]) from None
+
+
 def _cmd_trace(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
     for key, text, parse in (("from", args.source, parse_source), ("to", args.dest, parse_dest)):
@@ -136,9 +183,19 @@ def _cmd_trace(args: argparse.Namespace) -> int:
             problems.append(Problem(str(exc), (key,), file=COMMAND_LINE, code="ref"))
     if problems:
         raise _Invalid(problems)
+    flow = _trace_flow(args)
     loaded = load_any(args.path)
+    served_by, via = flow.served_by_ref, flow.via_ref
+    for flag, missing in (
+            ("--via", via_problem(loaded.world, via) if via is not None else None),
+            ("--served-by",
+             served_by_problem(loaded.world, served_by) if served_by is not None else None)):
+        if missing is not None:
+            what, hint, rest = missing.partition("; did you mean")  # the file, then the hint
+            raise _Invalid([Problem(f"{what} in {args.path}{hint}{rest}", (flag,),
+                                    file=COMMAND_LINE, code="ref")])
     try:
-        trace = Engine(loaded.world).trace(args.source, args.dest)
+        trace = Engine(loaded.world).evaluate(flow)
     except RefError as exc:
         # The argument is what is wrong, not the file: name it as a bad argument is named.
         src = parse_source(args.source)
@@ -257,6 +314,21 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("path", metavar="PATH")
     trace.add_argument("source", metavar="FROM", help="e.g. pod/shop/web, internet")
     trace.add_argument("dest", metavar="TO", help="e.g. service/shop/api:8080")
+    http = trace.add_argument_group(
+        "flow fields", "as a level's flow writes them (method, headers, via, servedBy); "
+                       "--method, --header and --via only with an http:// or https:// TO")
+    http.add_argument("--method", metavar="METHOD",
+                      help="the HTTP method: GET (default), HEAD, POST, PUT, DELETE, CONNECT, "
+                           "OPTIONS, TRACE or PATCH")
+    http.add_argument("--header", metavar="NAME:VALUE", action="append",
+                      help='a request header, e.g. --header "x-canary: true" (repeatable; '
+                           "names are case-insensitive; host overrides the Host header only)")
+    http.add_argument("--via", metavar="ENTRY",
+                      help="the entry point the client uses: gateway/NS/NAME, "
+                           "gateway/NS/NAME/LISTENER or ingress")
+    http.add_argument("--served-by", metavar="REF",
+                      help="who must answer: service/NS/NAME, pod/NS/NAME or "
+                           "deployment/NS/NAME (statefulset, daemonset, replicaset)")
     trace.set_defaults(func=_cmd_trace)
 
     validate = sub.add_parser("validate", help="check a level or a pack is fit to play",

@@ -9,7 +9,9 @@ refuses it. Subtrees of an unmodelled field are not checked: the engine never
 reads them, so a typo there cannot change an answer.
 
 Lists follow the Kubernetes 1.34 API reference (core/v1, apps/v1,
-discovery.k8s.io/v1, networking.k8s.io/v1).
+discovery.k8s.io/v1, networking.k8s.io/v1) and, for ``gateway.networking.k8s.io``,
+the Gateway API's ``apis/v1`` types (standard and experimental channels, so a
+manifest written for either loads without a false warning).
 """
 
 from __future__ import annotations
@@ -89,6 +91,17 @@ UNMODELLED: dict[str, frozenset[str]] = {
     "Ingress": frozenset({"status"}),
     "IngressClassSpec": frozenset({"parameters"}),
     "Namespace": frozenset({"spec", "status"}),
+    # Gateway API (gateway.networking.k8s.io)
+    "Condition": frozenset({"lastTransitionTime", "observedGeneration"}),
+    "GatewayClassStatus": frozenset({"supportedFeatures"}),
+    "GatewaySpec": frozenset({"allowedListeners", "tls", "defaultScope"}),
+    "GatewayStatus": frozenset({"listeners", "attachedListenerSets"}),
+    "HTTPRouteFilter": frozenset({"cors", "externalAuth"}),
+    "HTTPRouteRule": frozenset({"retry", "sessionPersistence"}),
+    "GRPCRouteRule": frozenset({"sessionPersistence"}),
+    "HTTPRouteSpec": frozenset({"useDefaultGateways"}),
+    "GRPCRouteSpec": frozenset({"useDefaultGateways"}),
+    "Secret": frozenset({"data", "stringData", "immutable"}),
 }
 """Per model class name: the real API's fields the model leaves out."""
 

@@ -12,14 +12,34 @@ import math
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+)
 
 from k8snet_tui.model.addr import addr
 from k8snet_tui.model.problems import Problem
 
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_CONTROLLER = re.compile(_DNS_SUBDOMAIN.pattern + r"/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+")
+
+
+def _controller_name(name: str) -> str:
+    """The GatewayController pattern, so a typo is caught here and not as a class that
+    silently never becomes Accepted."""
+    if not _CONTROLLER.fullmatch(name) or len(name) > 253:
+        raise ValueError(f"{name!r} is not a Gateway API controller name: DOMAIN/PATH, "
+                         'e.g. "example.net/gateway-controller"')
+    return name
+
+
+ControllerName = Annotated[str, AfterValidator(_controller_name)]
 
 
 class StrictModel(BaseModel):
@@ -101,6 +121,12 @@ class ClusterSpec(StrictModel):
     gateway: IPv4Address | None = Field(default=None, description="Default: .1 of nodeNetwork.")
     nodes: list[NodeSpec] = Field(default_factory=_default_nodes, min_length=1,
                                   description="The cluster's nodes, in order.")
+    gatewayControllers: list[ControllerName] = Field(
+        default_factory=list,
+        description="Gateway API controllers running in the cluster (a GatewayClass's "
+                    "spec.controllerName); a class whose controller is not listed is not "
+                    "Accepted and its Gateways get no proxy.",
+    )
 
     @field_validator("domain")
     @classmethod
@@ -158,6 +184,7 @@ class Cluster:
     node_network: IPv4Network
     gateway: IPv4Address
     nodes: tuple[Node, ...]
+    gateway_controllers: tuple[str, ...] = ()
 
     def node(self, name: str) -> Node | None:
         for node in self.nodes:
@@ -320,5 +347,6 @@ def resolve_cluster(spec: ClusterSpec) -> tuple[Cluster, list[Problem]]:
         node_network=spec.nodeNetwork,
         gateway=addr(gateway),
         nodes=tuple(nodes),
+        gateway_controllers=tuple(spec.gatewayControllers),
     )
     return cluster, problems

@@ -17,6 +17,10 @@ KIND_ALIASES: dict[str, str] = {
     "daemonsets": "daemonset", "ep": "endpoints", "endpointslices": "endpointslice",
     "ing": "ingress", "ingresses": "ingress", "ingressclasses": "ingressclass",
     "netpol": "networkpolicy", "networkpolicies": "networkpolicy", "no": "node", "nodes": "node",
+    # Gateway API: the CRDs' shortNames and plurals (HTTPRoute and GRPCRoute have no short name).
+    "gc": "gatewayclass", "gatewayclasses": "gatewayclass", "gtw": "gateway",
+    "gateways": "gateway", "httproutes": "httproute", "grpcroutes": "grpcroute",
+    "refgrant": "referencegrant", "referencegrants": "referencegrant", "secrets": "secret",
 }
 """kubectl's short and plural names → the singular lower-case kind our refs use."""
 

@@ -52,7 +52,8 @@ SECTIONS: tuple[tuple[type[BaseModel], str], ...] = (
     (RouteSpec, "One item of a node's `routes`. Routes are matched by longest prefix; the "
                 "connected `nodeNetwork` route is always there."),
     (FlowSpec, "One item of `flows`: a connection that must, or must not, work. The "
-               "reference grammar of `from` and `to` is in the authoring guide."),
+               "reference grammar of `from`, `to`, `via` and `servedBy` is in the authoring "
+               "guide."),
     (Puzzle, "`puzzle:` in a level file. Without it the level is a sandbox scenario: "
              "everything is editable and `validate` checks only the format."),
     (EditableSpec, "An item of `puzzle.editable` written as a mapping. A plain string "
@@ -321,8 +322,10 @@ def format_reference(reason_docs: Mapping[Any, str] | None = None) -> str:
         "`resources:` (and files pulled in with `include:`) hold ordinary manifests. "
         "These kinds are modelled; field names are Kubernetes' own. `kind: List` (and "
         "typed lists such as `PodList`) stand for their `items`. Any other kind "
-        "(ConfigMap, Secret, …) is accepted, ignored by the engine and reported as a "
-        "warning. The reference form is how flows, edits and locks name an object.",
+        "(ConfigMap, ServiceAccount, …) is accepted, ignored by the engine and reported as a "
+        "warning. Secrets are modelled only as Gateway listener certificates (existence, "
+        "namespace, `type`); one no listener names gets the same warning. The reference form "
+        "is how flows, edits and locks name an object.",
         "",
         *_table(("kind", "default apiVersion", "scope", "reference"), _kind_rows()),
         "",

@@ -9,13 +9,9 @@ puzzle) refuse unknown keys outright, see ``level.py``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -25,133 +21,24 @@ from pydantic import (
     model_validator,
 )
 
-from k8snet_tui.model.apifields import UNMODELLED
-from k8snet_tui.model.names import port_name_problem
-
-
-def _port_name(text: str) -> str:
-    problem = port_name_problem(text)
-    if problem is not None:
-        raise ValueError(f"{text!r} is {problem}" if text else problem)
-    return text
-
-
-def _port_or_name(value: Any) -> Any:
-    """One check and one message for a number-or-name port (a union would give two)."""
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise ValueError(f"a port is a number from 1 to 65535 or a port name (got {value!r})")
-    if isinstance(value, int) and not 1 <= value <= 65535:
-        raise ValueError(f"port {value} is outside 1-65535")
-    return _port_name(value) if isinstance(value, str) else value
-
-
-# Integers and booleans are strict: the API server refuses ``port: true`` and
-# ``hostNetwork: 1``, where lax decoding would read them as 1 and True.
-Protocol = Literal["TCP", "UDP", "SCTP"]
-PortName = Annotated[str, AfterValidator(_port_name)]
-Port = Annotated[StrictInt, Field(ge=1, le=65535)]
-PortOrName = Annotated[int | str, BeforeValidator(_port_or_name)]
-
-
-def _api_schema(schema: dict[str, Any], cls: type[BaseModel]) -> None:
-    """In the JSON Schema, list the real API's unmodelled fields and refuse the rest, so
-    an editor completes ``resources`` and flags ``podSelectr`` as kubectl would."""
-    properties = schema.setdefault("properties", {})
-    for name in sorted(UNMODELLED.get(cls.__name__, frozenset())):
-        properties.setdefault(name, {"description": "Kubernetes API field the engine does "
-                                                    "not model; accepted and ignored."})
-    schema["additionalProperties"] = False
-
-
-class K8sModel(BaseModel):
-    """Unknown fields are accepted and carried along, as the API server stores them.
-
-    They are reported separately (``strict.unknown_fields``) rather than refused, so a
-    manifest with a typo still loads and the warning can name the field.
-    """
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True,
-                              json_schema_extra=_api_schema)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_is_absent(cls, data: Any) -> Any:
-        """``podSelector: null`` is what Go's decoder makes of it: the field unset (a nil
-        pointer, slice or map), so the API server stores the default — ``{}`` for a
-        NetworkPolicy's podSelector, no peers for ``from: null``."""
-        if isinstance(data, dict) and None in data.values():
-            return {key: value for key, value in data.items() if value is not None}
-        return data
-
-
-class ObjectMeta(K8sModel):
-    name: str = Field(min_length=1, max_length=253)
-    namespace: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-
-
-class TemplateMeta(K8sModel):
-    """Pod template metadata: no name of its own, the workload names its pods."""
-
-    name: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-
-
-class LabelSelectorRequirement(K8sModel):
-    key: str
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
-    values: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _values_fit_operator(self) -> LabelSelectorRequirement:
-        if self.operator in ("In", "NotIn") and not self.values:
-            raise ValueError(f"operator {self.operator} needs a non-empty values list")
-        if self.operator in ("Exists", "DoesNotExist") and self.values:
-            raise ValueError(f"operator {self.operator} takes no values")
-        return self
-
-
-class LabelSelector(K8sModel):
-    matchLabels: dict[str, str] = Field(default_factory=dict)
-    matchExpressions: list[LabelSelectorRequirement] = Field(default_factory=list)
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        """Kubernetes label-selector semantics: every term must hold; empty matches all."""
-        for key, value in self.matchLabels.items():
-            if labels.get(key) != value:
-                return False
-        for req in self.matchExpressions:
-            present = req.key in labels
-            if req.operator == "In":
-                if not present or labels[req.key] not in req.values:
-                    return False
-            elif req.operator == "NotIn":
-                if present and labels[req.key] in req.values:
-                    return False
-            elif req.operator == "Exists":
-                if not present:
-                    return False
-            elif present:  # DoesNotExist
-                return False
-        return True
-
-    def is_empty(self) -> bool:
-        return not self.matchLabels and not self.matchExpressions
-
-    def describe(self) -> str:
-        terms = [f"{k}={v}" for k, v in self.matchLabels.items()]
-        for req in self.matchExpressions:
-            if req.operator in ("In", "NotIn"):
-                op = "in" if req.operator == "In" else "notin"
-                terms.append(f"{req.key} {op} ({','.join(req.values)})")
-            elif req.operator == "Exists":
-                terms.append(req.key)
-            else:
-                terms.append(f"!{req.key}")
-        return ",".join(terms) if terms else "{} (everything)"
-
+# The base models live in apibase (so gateway can build on them); re-exported here.
+from k8snet_tui.model.apibase import K8sModel as K8sModel
+from k8snet_tui.model.apibase import LabelSelector as LabelSelector
+from k8snet_tui.model.apibase import LabelSelectorRequirement as LabelSelectorRequirement
+from k8snet_tui.model.apibase import ObjectMeta as ObjectMeta
+from k8snet_tui.model.apibase import Port as Port
+from k8snet_tui.model.apibase import PortName as PortName
+from k8snet_tui.model.apibase import PortOrName as PortOrName
+from k8snet_tui.model.apibase import Protocol as Protocol
+from k8snet_tui.model.apibase import TemplateMeta as TemplateMeta
+from k8snet_tui.model.gateway import (
+    Gateway,
+    GatewayClass,
+    GRPCRoute,
+    HTTPRoute,
+    ReferenceGrant,
+    Secret,
+)
 
 # --------------------------------------------------------------------------- pods
 
@@ -480,7 +367,7 @@ def _not_a_modelled_kind(schema: dict[str, Any]) -> None:
 
 
 class OtherResource(K8sModel):
-    """A kind the engine does not model (ConfigMap, Secret, …): kept, linted, ignored."""
+    """A kind the engine does not model (ConfigMap, ServiceAccount, …): kept, linted, ignored."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True,
                               json_schema_extra=_not_a_modelled_kind)
@@ -503,9 +390,15 @@ KNOWN_KINDS: dict[str, type[K8sModel]] = {
     "Ingress": Ingress,
     "IngressClass": IngressClass,
     "NetworkPolicy": NetworkPolicy,
+    "GatewayClass": GatewayClass,
+    "Gateway": Gateway,
+    "HTTPRoute": HTTPRoute,
+    "GRPCRoute": GRPCRoute,
+    "ReferenceGrant": ReferenceGrant,
+    "Secret": Secret,
 }
 
-NAMESPACED_KINDS = frozenset(KNOWN_KINDS) - {"Namespace", "IngressClass"}
+NAMESPACED_KINDS = frozenset(KNOWN_KINDS) - {"Namespace", "IngressClass", "GatewayClass"}
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet")
 
 
@@ -527,6 +420,12 @@ Resource = Annotated[
     | Annotated[Ingress, Tag("Ingress")]
     | Annotated[IngressClass, Tag("IngressClass")]
     | Annotated[NetworkPolicy, Tag("NetworkPolicy")]
+    | Annotated[GatewayClass, Tag("GatewayClass")]
+    | Annotated[Gateway, Tag("Gateway")]
+    | Annotated[HTTPRoute, Tag("HTTPRoute")]
+    | Annotated[GRPCRoute, Tag("GRPCRoute")]
+    | Annotated[ReferenceGrant, Tag("ReferenceGrant")]
+    | Annotated[Secret, Tag("Secret")]
     | Annotated[OtherResource, Tag("Other")],
     Discriminator(_kind_tag),
 ]
@@ -545,6 +444,12 @@ AnyResource = (
     | Ingress
     | IngressClass
     | NetworkPolicy
+    | GatewayClass
+    | Gateway
+    | HTTPRoute
+    | GRPCRoute
+    | ReferenceGrant
+    | Secret
     | OtherResource
 )
 

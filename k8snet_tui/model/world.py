@@ -23,7 +23,16 @@ from k8snet_tui.model.admission import (
     carried,
 )
 from k8snet_tui.model.cluster import Cluster, resolve_cluster
-from k8snet_tui.model.flows import RefError, parse_dest, parse_source
+from k8snet_tui.model.dataplane import PROXY_CONTAINER
+from k8snet_tui.model.flows import RefError, ServedByRef, ViaRef, parse_dest, parse_source
+from k8snet_tui.model.gateway import (
+    Gateway,
+    GatewayClass,
+    GRPCRoute,
+    HTTPRoute,
+    ReferenceGrant,
+    Secret,
+)
 from k8snet_tui.model.kinds import canonical_kind, canonical_ref
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.limits import MAX_ENDPOINTS, MAX_PODS, count
@@ -49,13 +58,13 @@ from k8snet_tui.model.resources import (
     resource_ref,
 )
 from k8snet_tui.model.suggest import did_you_mean, did_you_mean_ref
+from k8snet_tui.model.worldgateway import LB_POOL as LB_POOL
+from k8snet_tui.model.worldgateway import GatewayWorld, build_gateways
 
 NS_NAME_LABEL = "kubernetes.io/metadata.name"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 CONTROLLER_ANNOTATION = "k8snet.dev/ingress-controller"
 T = TypeVar("T")
-LB_POOL = IPv4Network("192.0.2.0/24")
-"""Where a LoadBalancer provider hands out external IPs (TEST-NET-1)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class PodInfo:
     source: int  # index in LevelFile.resources
     hostname: str | None = None
     subdomain: str | None = None
+    generated_by: str | None = None  # "gateway/NS/NAME" for a Gateway's proxy pod
 
     @property
     def ref(self) -> str:
@@ -133,6 +143,7 @@ class ServiceInfo:
     publish_not_ready: bool
     lb_ips: tuple[IPv4Address, ...]
     source: int
+    generated_by: str | None = None  # "gateway/NS/NAME" for the Service exposing a Gateway
 
     @property
     def ref(self) -> str:
@@ -192,6 +203,14 @@ class World:
     # Class-less Ingresses the DefaultIngressClass admission plugin gave a class.
     admitted: dict[IngressKey, Admission] = field(default_factory=dict)
     refs: dict[str, int] = field(default_factory=dict)  # object ref -> resource index
+    # Gateway API objects, and which GatewayClasses are Accepted (see worldgateway).
+    gateway_classes: list[GatewayClass] = field(default_factory=list)
+    gateways: list[Placed[Gateway]] = field(default_factory=list)
+    http_routes: list[Placed[HTTPRoute]] = field(default_factory=list)
+    grpc_routes: list[Placed[GRPCRoute]] = field(default_factory=list)
+    reference_grants: list[Placed[ReferenceGrant]] = field(default_factory=list)
+    secrets: list[Placed[Secret]] = field(default_factory=list)
+    accepted_gateway_classes: frozenset[str] = frozenset()
 
     def pod(self, namespace: str, name: str) -> PodInfo | None:
         for pod in self.pods:
@@ -331,6 +350,7 @@ class _WorldBuilder:
         self._namespaces(resources)
         self._pods(resources)
         self._services(resources)
+        self._gateways(resources)
         self._endpoints(resources)
         for i, res in enumerate(resources):
             ns = resource_namespace(res)
@@ -791,6 +811,42 @@ class _WorldBuilder:
                         self.world.manual_endpoints.setdefault(key, []).append(
                             ManualEndpoint(as_addr(ip), ready, node, ports, i, loc))
 
+    # --------------------------------------------------------------- gateways
+    def _gateways(self, resources: list[AnyResource]) -> None:
+        """Gateway API objects sorted into the world, their CRD rules checked, and each
+        Gateway of an Accepted class given its proxy pod and Service (``worldgateway``)."""
+        found = build_gateways(GatewayWorld(
+            resources=resources, skip=frozenset(self.duplicates), cluster=self.world.cluster,
+            pods=self.world.pods, services=self.world.services, plain=self.lenient))
+        world = self.world
+        world.gateway_classes = found.gateway_classes
+        world.gateways = [Placed(ns, obj, i) for ns, obj, i in found.gateways]
+        world.http_routes = [Placed(ns, obj, i) for ns, obj, i in found.http_routes]
+        world.grpc_routes = [Placed(ns, obj, i) for ns, obj, i in found.grpc_routes]
+        world.reference_grants = [Placed(ns, obj, i) for ns, obj, i in found.reference_grants]
+        world.secrets = [Placed(ns, obj, i) for ns, obj, i in found.secrets]
+        world.accepted_gateway_classes = found.accepted
+        self.problems.extend(found.problems)
+        for proxy in found.proxies:
+            world.pods.append(PodInfo(
+                name=proxy.plan.pod_name, namespace=proxy.plan.namespace,
+                labels=dict(proxy.plan.labels), annotations=dict(proxy.plan.annotations),
+                node=proxy.node, ip=as_addr(proxy.pod_ip), host_network=False, ready=True,
+                ports=tuple(PodPort(PROXY_CONTAINER, port, "TCP", None, None)
+                            for port, _ in proxy.plan.ports),
+                containers=(PROXY_CONTAINER,), args=(), owner=None, source=proxy.plan.source,
+                generated_by=proxy.plan.generated_by))
+            world.services.append(ServiceInfo(
+                name=proxy.plan.service_name, namespace=proxy.plan.namespace,
+                type="LoadBalancer", cluster_ip=as_addr(proxy.cluster_ip), headless=False,
+                selector=proxy.plan.selector,
+                ports=tuple(SvcPort(p_i, name, port, "TCP", port, None)
+                            for p_i, (port, name) in enumerate(proxy.plan.ports)),
+                external_name=None, external_traffic_policy="Cluster",
+                internal_traffic_policy="Cluster", source_ranges=(), publish_not_ready=False,
+                lb_ips=tuple(as_addr(ip) for ip in proxy.lb_ips), source=proxy.plan.source,
+                generated_by=proxy.plan.generated_by))
+
     # ---------------------------------------------------------------- checks
     def _check_ingress(self, ing: Ingress, i: int) -> None:
         for r_i, rule in enumerate(ing.spec.rules):
@@ -888,6 +944,25 @@ class _WorldBuilder:
             if src is not None and dst is not None and src.kind == "internet" and \
                     dst.kind == "localhost":
                 self.err("localhost needs a pod source", "flows", f_i, "to")
+            # The field's shape was checked when the level was read (FlowSpec); whether
+            # the object exists depends on the resources, so it is checked here.
+            try:
+                served_by = flow.served_by_ref
+            except RefError as exc:  # a FlowSpec built without validation (model_construct)
+                self.err(str(exc), "flows", f_i, "servedBy")
+                served_by = None
+            missing = served_by_problem(world, served_by, {"pod": pods, "service": services}) \
+                if served_by is not None else None
+            if missing is not None:
+                self.err(missing, "flows", f_i, "servedBy")
+            try:
+                via = flow.via_ref
+            except RefError as exc:
+                self.err(str(exc), "flows", f_i, "via")
+                via = None
+            no_entry = via_problem(world, via) if via is not None else None
+            if no_entry is not None:
+                self.err(no_entry, "flows", f_i, "via")
 
     def _puzzle(self) -> None:
         puzzle = self.level.puzzle
@@ -908,6 +983,56 @@ class _WorldBuilder:
                 if canonical_kind(kind) not in kinds:
                     self.err(f'"{kind}" is not a kind the engine models'
                              f"{did_you_mean(kind, KNOWN_KINDS)}", "puzzle", key, k_i)
+
+
+def via_problem(world: World, ref: ViaRef) -> str | None:
+    """Why ``via`` cannot name ``ref`` in ``world``: no such Gateway, or no such listener
+    on it; None when it can. Whether the Gateway is Accepted, Programmed or listens on
+    the URL's port is not checked here: that is a failing flow the trace explains, not a
+    broken level. ``via: ingress`` always names something (a missing controller is
+    ``INGRESS_NO_CONTROLLER``)."""
+    if ref.kind != "gateway":
+        return None
+    for placed in world.gateways:
+        if placed.namespace == ref.namespace and placed.name == ref.name:
+            break
+    else:
+        known = [f"gateway/{g.namespace}/{g.name}" for g in world.gateways]
+        return f"gateway {ref.namespace}/{ref.name} does not exist" \
+            f"{did_you_mean_ref(f'gateway/{ref.namespace}/{ref.name}', known)}"
+    if ref.listener is None:
+        return None
+    listeners = [str(listener.name) for listener in placed.obj.spec.listeners]
+    if ref.listener in listeners:
+        return None
+    return (f'gateway {ref.namespace}/{ref.name} has no listener "{ref.listener}" (its '
+            f"listeners: {', '.join(listeners)}){did_you_mean(ref.listener, listeners)}")
+
+
+def served_by_problem(world: World, ref: ServedByRef,
+                      keys: Mapping[str, set[tuple[str, str]]] | None = None) -> str | None:
+    """Why ``servedBy`` cannot name ``ref`` in ``world`` (it does not exist), or None.
+
+    Shared by level loading and ``trace --served-by``, so both say the same sentence.
+    ``keys`` ({"pod": …, "service": …} of (namespace, name)) lets a caller checking
+    thousands of flows index the world once. A workload scaled to zero is accepted:
+    "no request reaches v2" is a fair thing for a flow to state, and scaling it up may
+    be the puzzle's fix.
+    """
+    if ref.kind == "workload":
+        wref = str(ref)
+        if wref in world.workloads:
+            return None
+        return (f"{ref.workload_kind} {ref.namespace}/{ref.name} does not exist"
+                f"{did_you_mean_ref(wref, world.workloads)}")
+    items: list[PodInfo] | list[ServiceInfo] = world.pods if ref.kind == "pod" \
+        else world.services
+    present = keys[ref.kind] if keys is not None else {(o.namespace, o.name) for o in items}
+    if (ref.namespace, ref.name) in present:
+        return None
+    known = [f"{ref.kind}/{o.namespace}/{o.name}" for o in items]
+    return f"{ref.kind} {ref.namespace}/{ref.name} does not exist" \
+        f"{did_you_mean_ref(str(ref), known)}"
 
 
 def build_world(level: LevelFile, *, lenient: bool = False,

@@ -221,8 +221,8 @@ CASES = [
     pytest.param(level("puzzle:\n  editable: [service/shop/ghost]\n"), "puzzle.editable[0]",
                  "|service/shop/ghost", "service/shop/ghost does not exist",
                  id="puzzle-editable-object-missing"),
-    pytest.param(level("puzzle:\n  create: [Gateway]\n"), "puzzle.create[0]", "|Gateway",
-                 '"Gateway" is not a kind the engine models', id="puzzle-create-unknown-kind"),
+    pytest.param(level("puzzle:\n  create: [CronJob]\n"), "puzzle.create[0]", "|CronJob",
+                 '"CronJob" is not a kind the engine models', id="puzzle-create-unknown-kind"),
 ]
 
 
