@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from k8snet_tui.engine.path import Origin, Path
 from k8snet_tui.engine.trace import PathResult
-from k8snet_tui.model.flows import DestRef
+from k8snet_tui.model.flows import DestRef, FlowSpec
 
 
 @dataclass(frozen=True)
@@ -22,20 +22,48 @@ class HttpRequest:
     """What a client sends to an ``http(s)://`` URL: the parts entry points route on."""
 
     scheme: Literal["http", "https"]
-    host: str
+    host: str  # the URL's host: where the connection goes
     port: int | None  # as the URL writes it; None means the scheme's default
     path: str
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()  # names lower-cased, as written otherwise
+    query: tuple[tuple[str, str], ...] = ()
+    authority: str | None = None  # a ``host`` header overriding the Host header only
 
     @classmethod
-    def of(cls, dst: DestRef) -> HttpRequest:
-        return cls(dst.scheme or "http", str(dst.host), dst.port if isinstance(dst.port, int)
-                   else None, dst.path)
+    def of(cls, dst: DestRef, flow: FlowSpec | None = None) -> HttpRequest:
+        port = dst.port if isinstance(dst.port, int) else None
+        if flow is None:
+            return cls(dst.scheme or "http", str(dst.host), port, dst.path, query=dst.query)
+        headers = tuple((k, v) for k, v in flow.header_map.items() if k != "host")
+        return cls(dst.scheme or "http", str(dst.host), port, dst.path, flow.http_method,
+                   headers, dst.query, flow.host_override)
 
     @property
     def effective_port(self) -> int:
         if self.port is not None:
             return self.port
         return 443 if self.scheme == "https" else 80
+
+    @property
+    def host_header(self) -> str:
+        """The Host the request names (ports ignored, as the Gateway API says)."""
+        return self.authority or self.host
+
+    def header(self, name: str) -> str | None:
+        low = name.lower()
+        return next((v for k, v in self.headers if k == low), None)
+
+    def query_value(self, name: str) -> str | None:
+        """The first value of a query parameter (names are case-sensitive)."""
+        return next((v for k, v in self.query if k == name), None)
+
+    @property
+    def url(self) -> str:
+        port = f":{self.port}" if self.port is not None else ""
+        query = "&".join(f"{k}={v}" for k, v in self.query)
+        return f"{self.scheme}://{self.host_header}{port}{self.path}" + \
+            (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True, order=True)

@@ -14,11 +14,12 @@ folds their per-path results into verdicts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from k8snet_tui.engine.path import Origin
 from k8snet_tui.engine.run import Run
+from k8snet_tui.engine.servedby import judge
 from k8snet_tui.engine.topology import Topology, build_topology
 from k8snet_tui.engine.trace import Blame, PathResult, Reason, Trace, Verdict
 from k8snet_tui.model.flows import (
@@ -31,6 +32,9 @@ from k8snet_tui.model.flows import (
 )
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.world import World
+
+ECHOED: set[str] = {"method", "headers", "via", "servedBy"}
+"""Flow fields ``check --json`` echoes as written when present (DESIGN.md §3)."""
 
 
 @dataclass(frozen=True)
@@ -97,18 +101,30 @@ class Engine:
         return cached
 
     def evaluate(self, flow: FlowSpec) -> Trace:
-        return self.trace(flow.from_, flow.to, expect=flow.expect, name=flow.display_name)
+        """Evaluate a flow of a level, with its HTTP fields and ``servedBy``."""
+        return self._evaluate(flow.from_, flow.to, flow.expect, flow.display_name, flow)
 
     def trace(self, source: str, dest: str, *, expect: Literal["allow", "deny"] = "allow",
               name: str | None = None) -> Trace:
         """Evaluate one flow given as reference strings; raises RefError on bad references."""
+        return self._evaluate(source, dest, expect, name or f"{source} → {dest}", None)
+
+    def _evaluate(self, source: str, dest: str, expect: Literal["allow", "deny"], name: str,
+                  flow: FlowSpec | None) -> Trace:
         src = parse_source(source)
         dst = parse_dest(dest)
         self._check_refs(src, dst)
-        run = Run(self)
+        run = Run(self, flow)
         paths = run.run(src, dst, dest)
-        return summarize(name or f"{source} → {dest}", source, dest, expect, paths,
-                         run.assumptions)
+        served = flow.served_by_ref if flow is not None else None
+        if served is not None:
+            paths = judge(self.topo, served, paths)
+        trace = summarize(name, source, dest, expect, paths, run.assumptions)
+        if flow is not None:
+            echo = flow.model_dump(by_alias=True, include=ECHOED, exclude_none=True)
+            if echo:
+                trace = replace(trace, echo=echo)
+        return trace
 
     def _check_refs(self, src: SourceRef, dst: DestRef) -> None:
         topo = self.topo

@@ -30,6 +30,13 @@ class IngressEntry(Part):
     ref = "ingress"
     rank = (1, "")  # on equal claims, Gateways come first (DESIGN.md §3)
 
+    def ready(self, request: HttpRequest) -> bool:
+        """A controller runs and a NodePort or LoadBalancer Service exposes its port."""
+        index = self.topo.ingress
+        return any(svc.type in ("NodePort", "LoadBalancer")
+                   for ctrl in index.controllers if ctrl.pods
+                   for svc, _ in index.fronting(ctrl, request.scheme, request.port))
+
     def claim(self, request: HttpRequest) -> Claim | None:
         best: Claim | None = None
         for ctrl in self.topo.ingress.controllers:
@@ -38,7 +45,7 @@ class IngressEntry(Part):
             for placed in self.topo.ingress.served_by(ctrl):
                 spec = placed.obj.spec
                 claims = [Claim.of(r.host) for r in spec.rules
-                          if r.http is not None and host_matches(r.host, request.host)]
+                          if r.http is not None and host_matches(r.host, request.host_header)]
                 if spec.defaultBackend is not None:
                     claims.append(Claim(0))
                 for c in claims:
@@ -48,7 +55,7 @@ class IngressEntry(Part):
 
     def serve(self, o: Origin, p: Path, request: HttpRequest) -> list[PathResult]:
         topo = self.topo
-        host = request.host
+        host = request.host_header
         path = request.path
         scheme = request.scheme
         controllers = topo.ingress.controllers

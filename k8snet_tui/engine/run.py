@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from k8snet_tui.engine.entry import EntryPoint, HttpRequest, choose
+from k8snet_tui.engine.gateway_entry import GatewayEntry
 from k8snet_tui.engine.ingress_entry import IngressEntry
 from k8snet_tui.engine.kubeproxy import ServicePaths
 from k8snet_tui.engine.lookups import NamePaths
 from k8snet_tui.engine.packets import PacketWalk
 from k8snet_tui.engine.path import Origin, Path
-from k8snet_tui.engine.trace import PathResult
-from k8snet_tui.model.flows import DestRef, SourceRef
+from k8snet_tui.engine.trace import Blame, PathResult, Reason
+from k8snet_tui.model.flows import DestRef, FlowSpec, SourceRef, ViaRef
 
 if TYPE_CHECKING:
     from k8snet_tui.engine.evaluate import Engine
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 class Run:
     """The evaluation of one flow; holds the assumptions the trace will state."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, flow: FlowSpec | None = None) -> None:
         self.engine = engine
+        self.flow = flow  # method, headers, via of an HTTP flow
         self.topo = engine.topo
         self.assumptions: list[str] = []
         self.packets = PacketWalk(self)
@@ -103,7 +105,7 @@ class Run:
             return self.names.to_name(o, p, str(dst.name), dst.effective_port, proto)
         if dst.kind == "url":
             if o.kind == "internet":
-                return self.http_request(o, p, HttpRequest.of(dst))
+                return self.http_request(o, p, HttpRequest.of(dst, self.flow))
             return self.names.to_name(o, p, str(dst.host), dst.effective_port, "TCP")
         if dst.kind == "node":
             node = topo.nodes_by_name[str(dst.name)]
@@ -112,13 +114,59 @@ class Run:
         return self.services.to_ip(o, p, dst.ip, dst.effective_port, proto)
 
     # ------------------------------------------------------- entry points
-    def entry_points(self) -> list[EntryPoint]:
-        """Every way in for HTTP from the internet, in the order ties are broken."""
-        return [IngressEntry(self)]
-
     def http_request(self, o: Origin, p: Path, request: HttpRequest) -> list[PathResult]:
-        """A request from the internet to a URL: the entry point that claims its host
-        most specifically serves it (DESIGN.md §3, "Entry point")."""
-        candidates = self.entry_points()
-        entry = choose(candidates, request) or candidates[-1]
+        """A request from the internet to a URL: the entry point the flow's ``via`` names,
+        else the one that claims its host most specifically (DESIGN.md §3, "Entry point")."""
+        ingress = IngressEntry(self)
+        gateways = [GatewayEntry(self, ls) for ls in self.topo.gateways.listeners()
+                    if ls.serves_http]
+        via = self.flow.via_ref if self.flow is not None else None
+        if via is not None:
+            return self.via(o, p, request, via, ingress)
+        if not gateways:
+            return ingress.serve(o, p, request)
+        ready: list[EntryPoint] = [g for g in gateways if g.ready() and g.takes(request)]
+        if ingress.ready(request):
+            ready.append(ingress)
+        entry = choose(ready, request)
+        if entry is not None:
+            if len(ready) > 1:
+                p.add("entry point", f"{entry.ref} takes {request.host_header}: the most "
+                                     "specific claim on the host among "
+                                     + ", ".join(e.ref for e in ready), "info")
+            return entry.serve(o, p, request)
+        # Nothing that works claims the host: explain with the one that would have.
+        waiting: list[EntryPoint] = [g for g in gateways if not g.ready() and g.takes(request)]
+        entry = choose(waiting, request)
+        if entry is None and (self.topo.world.ingresses or self.topo.ingress.controllers):
+            entry = ingress
+        if entry is not None:
+            return entry.serve(o, p, request)
+        listeners = ", ".join(g.ref for g in gateways if g.takes(request)) or "none"
+        return [p.drop("internet", f"nothing takes {request.scheme}://{request.host_header} on "
+                                   f"port {request.effective_port}: no Programmed Gateway "
+                                   f"listener (for this port: {listeners}) and no Ingress "
+                                   "claims it", Reason.NOT_EXPOSED)]
+
+    def via(self, o: Origin, p: Path, request: HttpRequest, via: ViaRef,
+            ingress: IngressEntry) -> list[PathResult]:
+        """The entry point the client was told to use."""
+        if via.kind == "ingress":
+            return ingress.serve(o, p, request)
+        gw = self.topo.gateways.gateway(str(via.namespace), str(via.name))
+        if gw is None:  # the world check refuses this; a trace of a stale flow still says so
+            return [p.drop("internet", f"Gateway {via.namespace}/{via.name} does not exist",
+                           Reason.NOT_EXPOSED)]
+        entries = [GatewayEntry(self, ls) for ls in gw.listeners
+                   if ls.serves_http and (via.listener is None or ls.name == via.listener)]
+        if via.listener is None:
+            entries = [e for e in entries if e.takes(request)] or entries
+        if not entries:
+            return [p.drop(f"gateway {gw.namespace}/{gw.name}",
+                           f"Gateway {gw.namespace}/{gw.name} has no HTTP or HTTPS listener"
+                           + (f" named {via.listener}" if via.listener else ""),
+                           Reason.GATEWAY_NO_LISTENER, Blame(gw.ref, "spec.listeners"),
+                           gw.ref)]
+        ready = [e for e in entries if e.ready()]
+        entry = choose(ready, request) or choose(entries, request) or entries[0]
         return entry.serve(o, p, request)

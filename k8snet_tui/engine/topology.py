@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import TYPE_CHECKING
 
+from k8snet_tui.engine.gateways import GatewayIndex
 from k8snet_tui.engine.ingress import IngressIndex
 from k8snet_tui.model.cluster import Cluster, Node
 from k8snet_tui.model.resources import LabelSelector, NetworkPolicy
@@ -60,6 +61,7 @@ class Topology:
     ingress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
     egress_isolating: dict[tuple[str, str], list[PolicyRef]] = field(default_factory=dict)
     ingress: IngressIndex = field(default_factory=IngressIndex)
+    gateways: GatewayIndex = field(default_factory=GatewayIndex)
     host_ports: dict[tuple[str, int, str], tuple[PodInfo, int]] = field(default_factory=dict)
     kube_dns: ServiceInfo | None = None
     source_refs: dict[int, str] = field(default_factory=dict)  # resource index -> ref
@@ -166,4 +168,5 @@ def build_topology(world: World) -> Topology:
     topo.source_refs = {index: ref for ref, index in world.refs.items() if index >= 0}
     _policies(topo, world.policies)
     topo.ingress = IngressIndex.build(world, topo.select_by_labels)
+    topo.gateways = GatewayIndex.build(world, topo.services_by_key, topo.namespace_labels)
     return topo

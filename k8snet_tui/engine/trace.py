@@ -49,6 +49,16 @@ class Reason(StrEnum):
     DNS_NXDOMAIN = "DNS_NXDOMAIN"
     DNS_UNREACHABLE = "DNS_UNREACHABLE"
     NO_SNAT = "NO_SNAT"
+    GATEWAY_NO_CONTROLLER = "GATEWAY_NO_CONTROLLER"
+    GATEWAY_NO_ADDRESS = "GATEWAY_NO_ADDRESS"
+    GATEWAY_LISTENER_INVALID = "GATEWAY_LISTENER_INVALID"
+    GATEWAY_NO_LISTENER = "GATEWAY_NO_LISTENER"
+    ROUTE_NOT_ATTACHED = "ROUTE_NOT_ATTACHED"
+    ROUTE_NO_MATCH = "ROUTE_NO_MATCH"
+    BACKEND_INVALID = "BACKEND_INVALID"
+    BACKEND_NOT_PERMITTED = "BACKEND_NOT_PERMITTED"
+    GATEWAY_REDIRECT = "GATEWAY_REDIRECT"
+    WRONG_BACKEND = "WRONG_BACKEND"
 
 
 REASON_DOCS: dict[Reason, str] = {
@@ -91,6 +101,38 @@ REASON_DOCS: dict[Reason, str] = {
     "never resolves.",
     Reason.NO_SNAT: "Traffic left the cluster with a pod IP as its source (no masquerade); the "
     "outside world cannot route the reply back.",
+    Reason.GATEWAY_NO_CONTROLLER: "The Gateway's GatewayClass does not exist or names a "
+    "controller that does not run in the cluster, so nothing deploys or programs it. Fix: "
+    "point spec.gatewayClassName at an Accepted class (kubectl get gatewayclass), or the "
+    "class's controllerName at the installed controller.",
+    Reason.GATEWAY_NO_ADDRESS: "The Gateway is not Programmed: its LoadBalancer Service has no "
+    "external address (no load-balancer provider). Fix: a cluster with a provider, or a "
+    "Gateway whose spec.addresses the provider can honour.",
+    Reason.GATEWAY_LISTENER_INVALID: "The listener that would take the request is not "
+    "Programmed: its TLS certificate does not resolve (missing Secret, wrong type, another "
+    "namespace without a ReferenceGrant) or it conflicts with another listener. Fix: the "
+    "listener's tls.certificateRefs, or the Secret.",
+    Reason.GATEWAY_NO_LISTENER: "The Gateway has no listener for this protocol, port and host, "
+    "so it answers 404 (or refuses). Fix: a listener whose hostname takes the host, or the URL.",
+    Reason.ROUTE_NOT_ATTACHED: "A Route for this host exists but is not attached to the "
+    "listener (not Accepted: NoMatchingParent, NotAllowedByListeners, "
+    "NoMatchingListenerHostname). Fix: the Route's parentRefs (sectionName, port, namespace) "
+    "or hostnames, or the listener's allowedRoutes.",
+    Reason.ROUTE_NO_MATCH: "No rule of the Routes attached to the listener matches the host, "
+    "path, method, headers and query: the gateway answers 404. Fix: a match that covers the "
+    "request (path type and value, headers, query, method).",
+    Reason.BACKEND_INVALID: "The rule's backend cannot be resolved (missing Service or port, "
+    "an unsupported kind, no backendRefs, every weight 0): the gateway answers 500 for its "
+    "share. Fix: the backendRef's name, namespace, port or weight.",
+    Reason.BACKEND_NOT_PERMITTED: "The backendRef points into another namespace and no "
+    "ReferenceGrant there allows it (RefNotPermitted): the gateway answers 500 for its share. "
+    "Fix: a ReferenceGrant in the backend's namespace from the Route's kind and namespace to "
+    "the Service.",
+    Reason.GATEWAY_REDIRECT: "A RequestRedirect filter makes the gateway answer a redirect "
+    "itself; no backend sees the request. Fix: remove the filter for this match, or expect "
+    "the client to follow the Location.",
+    Reason.WRONG_BACKEND: "The request was answered, but not by the object the flow's "
+    "servedBy names. Fix: the match, weights or backendRefs that send it elsewhere.",
 }
 
 HopVerdict = Literal["pass", "drop", "info"]
@@ -316,6 +358,7 @@ class Trace:
     hops: tuple[Hop, ...]
     paths: tuple[PathResult, ...] = ()
     assumptions: tuple[str, ...] = field(default=())
+    echo: dict[str, Any] = field(default_factory=dict)  # method, headers, via, servedBy
 
     @property
     def ok(self) -> bool:
@@ -335,6 +378,7 @@ class Trace:
             "from": self.source,
             "to": self.dest,
             "expect": self.expect,
+            **self.echo,
             "verdict": self.verdict.value,
             "ok": self.ok,
             "reason": self.reason.value if self.reason else None,

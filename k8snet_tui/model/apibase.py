@@ -8,6 +8,7 @@ import cycle. ``resources`` re-exports every name here.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictInt,
+    field_validator,
     model_validator,
 )
 
@@ -84,6 +86,17 @@ class ObjectMeta(K8sModel):
     namespace: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    creationTimestamp: datetime | None = Field(
+        default=None, description="RFC 3339; only Gateway API Route precedence reads it "
+        "(the oldest Route wins a tie).")
+
+    @field_validator("creationTimestamp")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        """A timestamp without a zone is UTC, as the API server writes them."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class TemplateMeta(K8sModel):
