@@ -24,7 +24,7 @@ from k8snet_tui.engine.httproute import RuleMatch, pick
 from k8snet_tui.engine.part import Part
 from k8snet_tui.engine.path import Leg, Origin, Path, SvcContext, ep_label
 from k8snet_tui.engine.services import service_endpoints
-from k8snet_tui.engine.trace import Blame, PathResult, Reason
+from k8snet_tui.engine.trace import Blame, PathResult, Reason, Routed
 from k8snet_tui.model.gateway import (
     HTTPPathModifier,
     HTTPRoute,
@@ -161,6 +161,9 @@ class GatewayEntry(Part):
         att = match.attachment
         p.add(where, f"{match.description} (hostname {match.hostname}) takes "
                      f"{request.method} {request.url}", ref=att.ref)
+        p.facts.append(Routed(att.ref, match.match_field,
+                              f"{match.description} takes {request.method} {request.path} "
+                              f"for {host}"))
         route = att.route.obj
         rule_filters: list[HTTPRouteFilter] = []
         matched: HTTPRouteMatch | None = None
@@ -306,8 +309,11 @@ class GatewayEntry(Part):
                       Reason.ROUTE_NO_MATCH, Blame(gw.ref, f"{ls.field}"), gw.ref)
 
     def _stray_route(self, ls: ListenerState, host: str) -> ParentStatus | None:
-        """A Route that names this Gateway and this host but did not attach to ``ls``."""
+        """The Route most likely meant for this listener and host that did not attach to
+        it: one the Gateway refused (not Accepted) before one attached elsewhere on
+        purpose, one naming the host before one naming no host at all."""
         gw = self.gateway
+        best: tuple[tuple[int, int], ParentStatus] | None = None
         for statuses in self.topo.gateways.parents.values():
             for st in statuses:
                 if st.gateway is not gw or ls in st.listeners:
@@ -315,8 +321,10 @@ class GatewayEntry(Part):
                 hostnames = st.route.obj.spec.hostnames
                 if hostnames and not any(host_matches(h, host) for h in hostnames):
                     continue
-                return st
-        return None
+                rank = (0 if st.accepted else 1, 1 if hostnames else 0)
+                if best is None or rank > best[0]:
+                    best = (rank, st)
+        return best[1] if best is not None else None
 
 
 def _modified_path(mod: HTTPPathModifier | None, matched: HTTPRouteMatch | None,

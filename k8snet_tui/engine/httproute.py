@@ -62,6 +62,13 @@ class RuleMatch:
     def field(self) -> str:
         return f"spec.rules[{self.rule_index}]"
 
+    @property
+    def match_field(self) -> str:
+        """The match to change when the wrong requests get through."""
+        if self.match_index < 0:
+            return self.field
+        return f"{self.field}.matches[{self.match_index}]"
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -168,6 +175,15 @@ def pick(listener: ListenerState, request: HttpRequest) -> tuple[RuleMatch | Non
             best = min(found, key=functools.cmp_to_key(_compare))
             if best.match.regex:
                 notes.append(REGEX_NOTE)
+            closer = [att.ref for att in listener.routes if att.kind == kind and
+                      (h := matched_hostname(att, host)) is not None and
+                      specificity(h) > best.rank[:2]]
+            if closer:
+                notes.append(f"no rule of {', '.join(dict.fromkeys(closer))} (whose hostname "
+                             f"names {host} more specifically) matches, so a rule of a Route "
+                             "with a less specific hostname takes it: the spec orders every "
+                             "matching rule by hostname first; some implementations answer "
+                             "404 instead")
             if len({c.name for c in found}) > 1 and any(c.created is None for c in found):
                 notes.append("Routes without metadata.creationTimestamp count as equally old")
             return best.match, notes

@@ -319,7 +319,17 @@ class Exposure:
     node: str | None = None  # the public node, for a NodePort
 
 
-Fact = PolicyFacts | Exposure
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """Which rule of a Route (or Ingress) sent the request where it went: a fact for
+    explaining a request that should not have got through."""
+
+    ref: str  # "httproute/shop/web"
+    field: str  # "spec.rules[1].matches[0]"
+    text: str  # 'HTTPRoute shop/web rule 1: PathPrefix / takes GET /admin for shop.example.com'
+
+
+Fact = PolicyFacts | Exposure | Routed
 
 
 @dataclass(frozen=True, slots=True)

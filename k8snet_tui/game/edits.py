@@ -52,6 +52,7 @@ from k8snet_tui.model.edits import (
     SetEdit,
     UnsetEdit,
 )
+from k8snet_tui.model.immutable import changed_immutable
 from k8snet_tui.model.kinds import canonical_ref as model_canonical_ref
 from k8snet_tui.model.level import LevelFile
 from k8snet_tui.model.load import LoadedLevel, validation_problems
@@ -211,6 +212,10 @@ def _put(spec: LevelFile, target: Target, data: Any) -> LevelFile:
     if new_ref != target.ref:
         raise EditError(f"this would turn {target.ref} into {new_ref}; an edit cannot change "
                         "an object's kind, namespace or name (delete it and create a new one)")
+    frozen = changed_immutable(res.kind, spec.resources[target.index], res)
+    if frozen is not None:
+        raise EditError(f"{target.ref}: {frozen} is immutable: the API server refuses to "
+                        f"change it on an existing {res.kind} (delete it and create it anew)")
     resources = list(spec.resources)
     resources[target.index] = res
     return _with(spec, resources=resources)
@@ -518,8 +523,20 @@ def _pointer(path: Sequence[Segment]) -> str:
     return "".join("/" + str(s).replace("~", "~0").replace("/", "~1") for s in path)
 
 
+_GROUP_QUALIFIED = {"GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant"}
+"""Kinds kubectl must be told the API group of: Istio also serves a ``gateway`` (and
+other meshes their own routes), and a bare ``kubectl patch gateway`` may pick theirs."""
+
+
+def kubectl_resource(kind: str) -> str:
+    """``httproute.gateway.networking.k8s.io`` for the Gateway API kinds, else ``service``."""
+    if kind in _GROUP_QUALIFIED:
+        return f"{kind.lower()}.gateway.networking.k8s.io"
+    return kind.lower()
+
+
 def _object_args(target: Target) -> str:
-    args = f"{target.kind.lower()} {shlex.quote(target.name)}"
+    args = f"{kubectl_resource(target.kind)} {shlex.quote(target.name)}"
     return args + (f" -n {shlex.quote(target.namespace)}" if target.namespace else "")
 
 

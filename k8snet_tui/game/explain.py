@@ -27,6 +27,7 @@ from k8snet_tui.engine.trace import (
     PolicyCheck,
     PolicyFacts,
     Reason,
+    Routed,
     RuleCheck,
     RuleMiss,
     Trace,
@@ -60,7 +61,12 @@ class Explanation:
 
 def may_edit(level: LoadedLevel, ref: str, field: str | None = None, *,
              original: Collection[str] | None = None) -> bool:
-    """Can the player change ``field`` of ``ref`` (any field of it, when None)?"""
+    """Can the player change ``field`` of ``ref`` (any field of it, when None)?
+
+    Only objects of the level: what a controller generates (a Gateway's proxy pod and
+    Service) is changed through the object that generates it."""
+    if not ref.startswith("node/") and ref not in level.world.refs:
+        return False
     fields = editable_fields(level, ref, original=original)
     if fields is None:
         return False
@@ -321,6 +327,10 @@ def _admission(level: LoadedLevel, trace: Trace, path: PathResult,
     if exposures and trace.source.startswith("internet"):
         own_node = bool(clauses) and ordered[0].exempt == "own-node"
         clauses.insert(1 if own_node else 0, _exposure_clause(exposures[0]))
+    routed = [f for f in path.facts if isinstance(f, Routed)]
+    if routed:  # the rule that took the request says more than how the gateway is exposed
+        clauses.insert(0, _Clause(routed[-1].text, routed[-1].ref,
+                                  (routed[-1].field, "spec.hostnames", "spec.rules")))
     if not clauses:
         hop = next((h for h in reversed(path.hops) if h.verdict == "pass" and h.ref), None)
         return Explanation(f"nothing on the way stops it: {path.detail}",

@@ -15,7 +15,7 @@ import pytest
 
 from k8snet_tui.engine.evaluate import Engine, evaluate_level
 from k8snet_tui.engine.topology import build_topology
-from k8snet_tui.engine.trace import Reason, Trace, Verdict
+from k8snet_tui.engine.trace import Reason, Routed, Trace, Verdict
 from k8snet_tui.model.flows import FlowSpec
 from k8snet_tui.model.load import LoadedLevel
 
@@ -508,3 +508,41 @@ def test_check_json_leaves_absent_fields_out(field: str) -> None:
                       cluster=CLUSTER, flows=[{"from": "internet",
                                                "to": "http://shop.example.com/"}])
     assert field not in evaluate_level(load(text)).to_json()["flows"][0]  # type: ignore[index]
+
+
+def test_a_refused_route_is_blamed_before_one_attached_elsewhere_on_purpose() -> None:
+    gw = gateway(listener("http"), listener("web-tls", 443, "HTTPS",
+                                            tls={"certificateRefs": [{"name": "cert"}]}))
+    redirect = http_route("redirect", {"filters": [{"type": "RequestRedirect",
+                                                    "requestRedirect": {"scheme": "https"}}]},
+                          parents=[{"name": "public", "namespace": "infra",
+                                    "sectionName": "http"}])
+    shop = http_route("shop", hostnames=["shop.example.com"],
+                      parents=[{"name": "public", "namespace": "infra", "sectionName": "https"}])
+    secret = {"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+              "metadata": {"name": "cert", "namespace": "infra"}}
+    loaded = level(gateway_class(), gw, redirect, shop, secret, app("web"))
+    t = flow(loaded, "https://shop.example.com/")
+    assert_denied(t, Reason.ROUTE_NOT_ATTACHED)
+    assert t.blame is not None
+    assert (t.blame.ref, t.blame.field) == ("httproute/infra/shop",
+                                            "spec.parentRefs[0].sectionName")
+
+
+def test_falling_back_to_a_less_specific_hostnames_route_is_stated() -> None:
+    exact = http_route("api", {"matches": [{"path": {"type": "PathPrefix", "value": "/v1"}}],
+                               "backendRefs": [backend("v1")]}, hostnames=["api.example.com"])
+    wild = http_route("wild", {"backendRefs": [backend("v2")]}, hostnames=["*.example.com"])
+    loaded = level(gateway_class(), gateway(), exact, wild, app("v1"), app("v2"))
+    assert_allowed(flow(loaded, "http://api.example.com/v1/x", servedBy="service/infra/v1"))
+    t = flow(loaded, "http://api.example.com/admin", servedBy="service/infra/v2")
+    assert_allowed(t)
+    assert any("less specific hostname" in a for a in t.assumptions)
+
+
+def test_the_rule_that_took_a_request_is_recorded_for_explanations() -> None:
+    t = flow(basic(), "http://shop.example.com/admin")
+    routed = [f for f in t.paths[0].facts if isinstance(f, Routed)]
+    assert routed
+    assert routed[0].ref == "httproute/infra/web"
+    assert routed[0].field == "spec.rules[0].matches[0]"
