@@ -22,9 +22,9 @@ from k8snet_tui.engine.gateways import (
 from k8snet_tui.engine.hostnames import matches as host_matches
 from k8snet_tui.engine.httproute import RuleMatch, pick
 from k8snet_tui.engine.part import Part
-from k8snet_tui.engine.path import Leg, Origin, Path, SvcContext, ep_label
+from k8snet_tui.engine.path import Origin, Path, SvcContext
 from k8snet_tui.engine.services import service_endpoints
-from k8snet_tui.engine.trace import Blame, PathResult, Reason, Routed
+from k8snet_tui.engine.trace import Blame, NeedsGrant, PathResult, Reason, Routed
 from k8snet_tui.model.gateway import (
     HTTPPathModifier,
     HTTPRoute,
@@ -163,7 +163,7 @@ class GatewayEntry(Part):
                      f"{request.method} {request.url}", ref=att.ref)
         p.facts.append(Routed(att.ref, match.match_field,
                               f"{match.description} takes {request.method} {request.path} "
-                              f"for {host}"))
+                              f"for {host}", f"spec.parentRefs[{att.parent_index}]"))
         route = att.route.obj
         rule_filters: list[HTTPRouteFilter] = []
         matched: HTTPRouteMatch | None = None
@@ -199,6 +199,10 @@ class GatewayEntry(Part):
         if not b.ok:
             reason = Reason.BACKEND_NOT_PERMITTED if b.reason == "RefNotPermitted" \
                 else Reason.BACKEND_INVALID
+            if b.reason == "RefNotPermitted":
+                kind, _, rest = route_ref.partition("/")
+                p.facts.append(NeedsGrant("GRPCRoute" if kind == "grpcroute" else "HTTPRoute",
+                                          rest.split("/")[0], "Service", b.namespace, b.name))
             field = f"{b.field}.namespace" if b.reason == "RefNotPermitted" else b.field
             return [p.drop(where, f"backendRef {b.namespace}/{b.name} ({share}) is invalid, "
                                   f"{b.reason}: {b.message}; the gateway answers 500 for its "
@@ -211,19 +215,10 @@ class GatewayEntry(Part):
             p.add(where, f"backend Service {svc.namespace}/{svc.name}:{sp.port} ({share})",
                   ref=svc.ref)
             return [self.services.no_endpoints(p, svc, eps)]
-        topo = self.topo
-        origin = Origin("pod", proxy.ip, topo.nodes_by_name[proxy.node], proxy,
-                        f"proxy {proxy.name}")
-        leg = Leg(topo.nodes_by_name[proxy.node], proxy.ip, proxy)
-        out = []
-        for ep in eps.endpoints:
-            branch = p.fork(ep_label(p, ep))
-            branch.add(where, f"backend Service {svc.namespace}/{svc.name}:{sp.port} ({share}): "
-                              f"connects from its own pod IP {proxy.ip} to endpoint {ep.label}",
-                       ref=svc.ref)
-            out.append(self.packets.send(origin, branch, leg, ep.ip, ep.port, "TCP",
-                                         SvcContext(svc, sp, ep)))
-        return out
+        return self.packets.from_proxy(
+            p, proxy, SvcContext(svc, sp), eps.endpoints, where,
+            lambda ep: f"backend Service {svc.namespace}/{svc.name}:{sp.port} ({share}): "
+                       f"connects from its own pod IP {proxy.ip} to endpoint {ep.label}")
 
     # ----------------------------------------------------------- filters
     def _filter(self, p: Path, where: str, match: RuleMatch, index: int, flt: HTTPRouteFilter,

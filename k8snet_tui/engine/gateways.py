@@ -10,7 +10,7 @@ would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address
 from typing import Literal
@@ -29,6 +29,7 @@ from k8snet_tui.model.gateway import (
     HTTPRouteRule,
     Listener,
     ParentReference,
+    ReferenceGrant,
 )
 from k8snet_tui.model.world import Placed, PodInfo, ServiceInfo, SvcPort, World
 
@@ -428,17 +429,9 @@ class GatewayIndex:
         """Does a ReferenceGrant in ``to_ns`` allow this reference (GEP-709)?"""
         if self.world is None:
             return False
-        for grant in self.world.reference_grants:
-            if grant.namespace != to_ns:
-                continue
-            spec = grant.obj.spec
-            if not any(f.group == from_group and f.kind == from_kind and f.namespace == from_ns
-                       for f in spec.from_):
-                continue
-            if any(t.group == to_group and t.kind == to_kind and t.name in (None, to_name)
-                   for t in spec.to):
-                return True
-        return False
+        return grant_permits(self.world.reference_grants, from_group=from_group,
+                             from_kind=from_kind, from_namespace=from_ns, to_group=to_group,
+                             to_kind=to_kind, to_namespace=to_ns, to_name=to_name)
 
     def gateway(self, namespace: str, name: str) -> GatewayState | None:
         return self.by_key.get((namespace, name))
@@ -469,6 +462,25 @@ class GatewayIndex:
                                       else ""), st.conditions)
                     for st in self.parents.get(ref, [])]
         return []
+
+
+def grant_permits(grants: Iterable[Placed[ReferenceGrant]], *, from_group: str,
+                  from_kind: str, from_namespace: str, to_group: str, to_kind: str,
+                  to_namespace: str, to_name: str) -> bool:
+    """Does a ReferenceGrant in ``to_namespace`` let ``from_kind`` objects of
+    ``from_namespace`` refer to ``to_kind`` ``to_name``? A grant lives in the target's
+    namespace; an empty ``to.name`` means every object of the kind (GEP-709)."""
+    for placed in grants:
+        if placed.namespace != to_namespace:
+            continue
+        spec = placed.obj.spec
+        if not any(f.group == from_group and f.kind == from_kind and
+                   f.namespace == from_namespace for f in spec.from_):
+            continue
+        if any(t.group == to_group and t.kind == to_kind and t.name in (None, "", to_name)
+               for t in spec.to):
+            return True
+    return False
 
 
 def _replace(base: Backend, reason: str, message: str) -> Backend:

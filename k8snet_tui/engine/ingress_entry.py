@@ -16,7 +16,7 @@ from k8snet_tui.engine.ingress import (
     match_request,
 )
 from k8snet_tui.engine.part import Part
-from k8snet_tui.engine.path import Leg, Origin, Path, SvcContext, ep_label
+from k8snet_tui.engine.path import Origin, Path, SvcContext
 from k8snet_tui.engine.services import service_endpoints
 from k8snet_tui.engine.topology import Topology
 from k8snet_tui.engine.trace import Blame, PathResult, Reason
@@ -160,16 +160,10 @@ class IngressEntry(Part):
         eps = service_endpoints(topo, svc, sp)
         if not eps.endpoints:
             return [self.services.no_endpoints(p, svc, eps)]
-        out = []
-        for ep in eps.endpoints:
-            branch = p.fork(ep_label(p, ep))
-            branch.add(where, f"connects from its own pod IP {pod.ip} straight to endpoint "
-                              f"{ep.label} (controllers use endpoints, not the ClusterIP)",
-                       ref=svc.ref)
-            leg = Leg(topo.nodes_by_name[pod.node], pod.ip, pod)
-            out.append(self.packets.send(origin, branch, leg, ep.ip, ep.port, "TCP",
-                                         SvcContext(svc, sp, ep)))
-        return out
+        return self.packets.from_proxy(
+            p, pod, SvcContext(svc, sp), eps.endpoints, where,
+            lambda ep: f"connects from its own pod IP {pod.ip} straight to endpoint "
+                       f"{ep.label} (controllers use endpoints, not the ClusterIP)")
 
 
 def _classless_why(topo: Topology) -> str:

@@ -8,10 +8,11 @@ one place, ``PacketWalk.admit``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from ipaddress import IPv4Address
 
 from k8snet_tui.engine.part import Part
-from k8snet_tui.engine.path import Leg, Origin, Path, SvcContext, pod_blame, pod_port
+from k8snet_tui.engine.path import Leg, Origin, Path, SvcContext, ep_label, pod_blame, pod_port
 from k8snet_tui.engine.policy import (
     Direction,
     egress_decision,
@@ -19,7 +20,7 @@ from k8snet_tui.engine.policy import (
     ingress_decision,
 )
 from k8snet_tui.engine.routing import route_to
-from k8snet_tui.engine.services import pod_listens, port_field
+from k8snet_tui.engine.services import Endpoint, pod_listens, port_field
 from k8snet_tui.engine.trace import Blame, Hop, Packet, PathResult, Reason
 from k8snet_tui.model.cluster import Node
 from k8snet_tui.model.world import PodInfo
@@ -101,6 +102,22 @@ class PacketWalk(Part):
                                       "internet has no route to it (expose it with a Service)",
                           Reason.NOT_EXPOSED, Blame(pod.ref), "internet")
         return self.send(o, p, self.leg(o), pod.ip, number, proto, None)
+
+    def from_proxy(self, p: Path, pod: PodInfo, svc: SvcContext, endpoints: Sequence[Endpoint],
+                   where: str, say: Callable[[Endpoint], str]) -> list[PathResult]:
+        """A proxy pod (an ingress controller, a gateway) connects from its own pod IP
+        straight to each endpoint, so the endpoints' NetworkPolicies see that pod as the
+        source; one branch per endpoint, each saying ``say(endpoint)``."""
+        node = self.topo.nodes_by_name[pod.node]
+        origin = Origin("pod", pod.ip, node, pod, f"proxy {pod.name}")
+        leg = Leg(node, pod.ip, pod)
+        out = []
+        for ep in endpoints:
+            branch = p.fork(ep_label(p, ep))
+            branch.add(where, say(ep), ref=svc.service.ref)
+            out.append(self.send(origin, branch, leg, ep.ip, ep.port, "TCP",
+                                 SvcContext(svc.service, svc.port, ep)))
+        return out
 
     # ---------------------------------------------------------- the packet
     def send(self, o: Origin, p: Path, leg: Leg, dst_ip: IPv4Address, port: int, proto: str,

@@ -57,7 +57,9 @@ def judge(topo: Topology, ref: ServedByRef, paths: Sequence[PathResult]) -> list
                         if h.ref and h.ref.startswith(kinds)), None)
         blame = Blame(decider, "spec.rules" if decider and "route/" in decider else None) \
             if decider else None
-        hops = (*path.hops, Hop("servedBy", what, "drop", ref=str(ref)))
+        where = f"pod {path.end.namespace}/{path.end.name}" if path.end else "who answers"
+        hops = (*path.hops, Hop(where, f"{what}: the wrong backend answers", "drop",
+                                ref=path.end.ref if path.end else None))
         out.append(PathResult(path.label, False, hops, Reason.WRONG_BACKEND, what, blame,
                               path.facts, path.end))
     return out

@@ -327,9 +327,22 @@ class Routed:
     ref: str  # "httproute/shop/web"
     field: str  # "spec.rules[1].matches[0]"
     text: str  # 'HTTPRoute shop/web rule 1: PathPrefix / takes GET /admin for shop.example.com'
+    parent: str | None = None  # "spec.parentRefs[0]": how the Route reached this listener
 
 
-Fact = PolicyFacts | Exposure | Routed
+@dataclass(frozen=True, slots=True)
+class NeedsGrant:
+    """A reference into another namespace that no ReferenceGrant there allows (GEP-709):
+    the fact a fix creates (or widens) a grant from."""
+
+    from_kind: str  # HTTPRoute, GRPCRoute, Gateway
+    from_namespace: str
+    to_kind: str  # Service, Secret
+    to_namespace: str
+    to_name: str
+
+
+Fact = PolicyFacts | Exposure | Routed | NeedsGrant
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from k8snet_tui.game.inputs import (
     parse_port,
     parse_port_or_name,
     parse_route,
+    typed,
 )
 from k8snet_tui.game.locks import editable_fields, refusal
 from k8snet_tui.game.templates import templates, unique_name
@@ -48,6 +49,7 @@ from k8snet_tui.model.edits import (
     SetEdit,
     UnsetEdit,
 )
+from k8snet_tui.model.gateway import Gateway, GatewayClass, GRPCRoute, HTTPRoute, Secret
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.resources import (
     NAMESPACED_KINDS,
@@ -94,7 +96,9 @@ class QuickAction:
     action is offered (the typed value cannot change what the locks say).
     ``draft``: instead of a one-line prompt, the action opens the YAML editor
     on this starting manifest, and ``build`` turns the edited text into a
-    ``create``.
+    ``create``. ``as_text``: how a value of ``field`` is written into the prompt,
+    the inverse of ``build``'s parsing, when ``inputs.typed`` does not know it
+    (a path match is "Exact /login", a backendRef "other/api:80").
     """
 
     id: str
@@ -106,6 +110,7 @@ class QuickAction:
     probe: AnyEdit | None = None
     draft: str | None = None
     namespace: str | None = None  # where a "new object" draft creates its object
+    as_text: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
         if self.probe is None and self.prompt is None and self.draft is None:
@@ -123,6 +128,10 @@ class QuickAction:
         if len(edits) != 1:
             raise ValueError(f"{self.label} makes {len(edits)} edits; use edits()")
         return edits[0]
+
+    def text_for(self, value: Any) -> str:
+        """What a player types into this action's prompt to enter ``value`` of ``field``."""
+        return self.as_text(value) if self.as_text is not None else typed(value)
 
     def validate(self, value: str) -> str | None:
         """None when ``value`` is acceptable, else why not (shown inline while typing)."""
@@ -268,11 +277,12 @@ def _service_actions(ctx: _Context, svc: Service) -> list[QuickAction]:
 
 
 def _set_action(id_: str, kind: str, label: str, ref: str, path: str,
-                parse: Callable[[str], Any], prompt: Prompt) -> QuickAction:
+                parse: Callable[[str], Any], prompt: Prompt,
+                as_text: Callable[[Any], str] | None = None) -> QuickAction:
     def build(value: str) -> AnyEdit:
         return SetEdit(ref=ref, path=path, value=parse(value))
     return QuickAction(id_, kind, label, build, prompt, field=path,
-                       probe=SetEdit(ref=ref, path=path, value=None))
+                       probe=SetEdit(ref=ref, path=path, value=None), as_text=as_text)
 
 
 # -------------------------------------------------------------------------- nodes
@@ -656,6 +666,11 @@ def quick_actions(level: LoadedLevel, ref: str, *, original: Collection[str] | N
             actions += _pod_actions(ctx, obj)
         elif isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
             actions += _workload_actions(ctx, obj)
+        elif isinstance(obj, (HTTPRoute, GRPCRoute, Gateway, GatewayClass, Secret)):
+            # Its own module (it builds on this one's QuickAction, hence the late import).
+            from k8snet_tui.game.gateway_actions import gateway_api_actions
+
+            actions += gateway_api_actions(ctx, obj)
         elif isinstance(obj, Namespace):
             label = _labels_action(ctx, "metadata.labels", obj.metadata.labels,
                                    "namespace labels",

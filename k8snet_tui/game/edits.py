@@ -356,19 +356,20 @@ def _admitted_after(level: LoadedLevel, edit: AnyEdit) -> dict[IngressKey, Admis
 
 def _rebuild(before: LoadedLevel, spec: LevelFile,
              admitted: Mapping[IngressKey, Admission]) -> LoadedLevel:
-    world, problems = build_world(spec, admitted=admitted)
+    world, problems = build_world(spec, lenient=before.plain, admitted=admitted)
     errors = _blocking(problems)
     if errors:
         # Manifests read leniently (``trace`` on real clusters' YAML) may have had
         # problems already; only what this edit introduced refuses it.
-        old = {_problem_text(before.spec, p) for p in _blocking(build_world(before.spec)[1])}
+        old = {_problem_text(before.spec, p)
+               for p in _blocking(build_world(before.spec, lenient=before.plain)[1])}
         new = [_problem_text(spec, p) for p in errors if _problem_text(spec, p) not in old]
         if new:
             more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
             raise EditError(new[0] + more)
         world, problems = build_world(spec, lenient=True, admitted=admitted)
     warnings = [p for p in problems if p.severity == "warning"]
-    return LoadedLevel(spec, world, warnings, before.path, None)
+    return LoadedLevel(spec, world, warnings, before.path, None, plain=before.plain)
 
 
 def apply_edit(level: LoadedLevel, edit: AnyEdit, *, enforce_locks: bool = True,

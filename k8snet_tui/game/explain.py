@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from k8snet_tui.engine.trace import (
     Exposure,
+    NeedsGrant,
     PathResult,
     PolicyCheck,
     PolicyFacts,
@@ -329,8 +330,10 @@ def _admission(level: LoadedLevel, trace: Trace, path: PathResult,
         clauses.insert(1 if own_node else 0, _exposure_clause(exposures[0]))
     routed = [f for f in path.facts if isinstance(f, Routed)]
     if routed:  # the rule that took the request says more than how the gateway is exposed
-        clauses.insert(0, _Clause(routed[-1].text, routed[-1].ref,
-                                  (routed[-1].field, "spec.hostnames", "spec.rules")))
+        last = routed[-1]
+        fields = (last.field, *([last.parent] if last.parent else []), "spec.hostnames",
+                  "spec.rules")
+        clauses.insert(0, _Clause(last.text, last.ref, fields))
     if not clauses:
         hop = next((h for h in reversed(path.hops) if h.verdict == "pass" and h.ref), None)
         return Explanation(f"nothing on the way stops it: {path.detail}",
@@ -345,6 +348,25 @@ def _admission(level: LoadedLevel, trace: Trace, path: PathResult,
     others = [c for c in clauses if c is not clause][:1]
     return Explanation("gets through: " + "; and ".join(c.text for c in [clause, *others]),
                        clause.ref, field, True)
+
+
+def _grant(level: LoadedLevel, need: NeedsGrant,
+           original: Collection[str] | None) -> Explanation:
+    """A cross-namespace reference: the fix is a ReferenceGrant in the target's namespace,
+    never the referring object (moving it changes what it is)."""
+    text = (f"{need.to_kind} {need.to_namespace}/{need.to_name} is in another namespace: only "
+            f"a ReferenceGrant in {need.to_namespace} from {need.from_kind}s in "
+            f"{need.from_namespace} to it lets the reference through")
+    puzzle = level.spec.puzzle
+    if puzzle is None or "referencegrant" in {k.lower() for k in puzzle.create}:
+        return Explanation(f"{text}: add one (create a ReferenceGrant in {need.to_namespace})",
+                           create="ReferenceGrant")
+    there = [f"referencegrant/{g.namespace}/{g.name}" for g in level.world.reference_grants
+             if g.namespace == need.to_namespace]
+    editable = [r for r in there if may_edit(level, r, "spec.from", original=original)]
+    if editable:
+        return Explanation(f"{text}: widen {editable[0]}", editable[0], "spec.from", True)
+    return Explanation(text)
 
 
 def _dedupe(facts: Iterable[PolicyFacts]) -> list[PolicyFacts]:
@@ -380,6 +402,9 @@ def explain(level: LoadedLevel, trace: Trace, *,
     if trace.verdict is Verdict.ALLOW:
         return None
     path = _first(trace.paths, trace, reached=False)
+    grants = [f for f in path.facts if isinstance(f, NeedsGrant)] if path is not None else []
+    if grants:
+        return _grant(level, grants[-1], original)
     if path is None or path.reason not in POLICY_REASONS | {Reason.DNS_UNREACHABLE}:
         return None
     facts = _denied_facts(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from k8snet_tui.engine.trace import REASON_DOCS, Trace
-from k8snet_tui.game.explain import explain
+from k8snet_tui.game.explain import explain, may_edit
 from k8snet_tui.model.load import LoadedLevel
 
 LAYERS = {
@@ -77,15 +77,28 @@ def derived_hints(traces: Sequence[Trace], *, level: LoadedLevel | None = None,
     if explanation is not None and explanation.fix:
         hints.append(_explanation_hint(explanation.text, explanation.ref, explanation.field))
     elif explanation is not None:
-        hints.append(explanation.text[:1].upper() + explanation.text[1:] + ".")
+        hints.append(_sentence(explanation.text))
     elif failing.blame is not None:
         field = f", field {failing.blame.field}" if failing.blame.field else ""
-        hints.append(f"The object to change is {failing.blame.ref}{field}. {failing.detail}")
+        if level is None or may_edit(level, failing.blame.ref, failing.blame.field,
+                                     original=original):
+            hints.append(f"The object to change is {failing.blame.ref}{field}. "
+                         f"{failing.detail}")
+        else:
+            hints.append(f"It is decided at {failing.blame.ref}{field}, which this level "
+                         f"does not let you change: the fix is elsewhere. {failing.detail}")
     return hints
 
 
+def _sentence(text: str) -> str:
+    """Capitalise a clause into a sentence, unless it opens with an object reference
+    (``networkpolicy/shop/web`` is a name and keeps its case)."""
+    first = text.split(" ", 1)[0]
+    return (text if "/" in first else text[:1].upper() + text[1:]) + "."
+
+
 def _explanation_hint(text: str, ref: str | None, field: str | None) -> str:
-    sentence = text[:1].upper() + text[1:] + "."
+    sentence = _sentence(text)
     if ref is None:
         return sentence
     return f"{sentence} The object to change is {ref}" + (f", field {field}." if field else ".")

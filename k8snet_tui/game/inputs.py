@@ -109,6 +109,8 @@ def typed(value: Any) -> str:
         return str(next(iter(value.values())))
     if isinstance(value, dict):
         return format_labels(value)
+    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
+        return ", ".join(str(v) for v in value)  # hostnames: "a.example.com, b.example.com"
     return str(value)
 
 

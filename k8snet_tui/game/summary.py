@@ -14,6 +14,7 @@ from typing import Any
 from k8snet_tui.engine.services import EndpointSet
 from k8snet_tui.game.actions import effective_routes
 from k8snet_tui.game.edits import EditError, Target, canonical_ref, find_object
+from k8snet_tui.game.gatewayview import summary_lines
 from k8snet_tui.game.inputs import format_labels
 from k8snet_tui.game.view import StateView
 from k8snet_tui.model.admission import Admission, class_text
@@ -269,6 +270,9 @@ def summarize(view: StateView, ref: str) -> list[str]:
         return [f"labels: {_labels(world.namespaces.get(obj.metadata.name, obj.metadata.labels))}"]
     if isinstance(obj, IngressClass):
         return [f"controller: {obj.spec.controller}"]
+    gateway_lines = summary_lines(world, ns, obj)
+    if gateway_lines is not None:
+        return gateway_lines
     return [f"kind: {obj.kind}"]
 
 

@@ -259,6 +259,124 @@ for _kind, _what in (("Deployment", "replicated pods, replaced on update"),
         "{replicas}", "" if _kind == "DaemonSet" else "  replicas: 1\n"))
 
 
+_TEXTS[("GatewayClass", "")] = ("GatewayClass: which controller implements Gateways", """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata:
+  name: {name}
+spec:
+  # Accepted only where a controller of this name runs
+  # (cluster.gatewayControllers of the level); then its Gateways get a proxy.
+  controllerName: {controller}
+""")
+_TEXTS[("Gateway", "")] = ("Gateway: listeners where Routes attach", """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  # The GatewayClass whose controller deploys this Gateway's proxy.
+  gatewayClassName: {gatewayclass}
+  listeners:
+    - name: http          # Routes pick a listener by this name (sectionName)
+      port: 80
+      protocol: HTTP      # HTTPS needs tls.certificateRefs to a kubernetes.io/tls Secret
+      # hostname: "*.example.com"   # only requests for these hosts
+      allowedRoutes:
+        namespaces:
+          from: Same      # Same (the default), All, or Selector with a selector
+""")
+_TEXTS[("HTTPRoute", "")] = ("HTTPRoute: HTTP requests from a Gateway to Services", """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  # The Gateway (and optionally its listener) this Route attaches to.
+  parentRefs:
+    - name: {gateway}
+      namespace: {gateway_ns}
+      # sectionName: http   # one listener only
+  hostnames: [shop.example.com]   # must intersect the listener's hostname
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix   # Exact, PathPrefix (whole segments) or RegularExpression
+            value: /
+      backendRefs:
+        # A Service of this namespace and its port (not the targetPort); another
+        # namespace's Service needs a ReferenceGrant there.
+        - name: {service}
+          port: {port}
+          weight: 1            # the share of requests, relative to the other backends
+""")
+_TEXTS[("GRPCRoute", "")] = ("GRPCRoute: gRPC calls from a Gateway to Services", """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata:
+  name: {name}
+  namespace: {ns}
+spec:
+  parentRefs:
+    - name: {gateway}
+      namespace: {gateway_ns}
+  rules:
+    - matches:
+        - method:
+            service: shop.v1.Cart   # the gRPC service (package.Service)
+            method: AddItem         # leave out to match every method
+      backendRefs:
+        - name: {service}
+          port: {port}
+""")
+_TEXTS[("ReferenceGrant", "")] = ("ReferenceGrant: lets another namespace refer here", """\
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: {name}
+  # A grant lives in the namespace of what is referred TO.
+  namespace: {ns}
+spec:
+  # Who may refer: these kinds in these namespaces.
+  from:
+    - group: gateway.networking.k8s.io
+      kind: HTTPRoute
+      namespace: {other_ns}
+  # To what: Services (group "") of this namespace; leave out name for all of them.
+  to:
+    - group: ""
+      kind: Service
+      name: {service}
+""")
+_TEXTS[("Secret", "")] = ("Secret: a TLS certificate for a Gateway listener", """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {name}
+  namespace: {ns}
+# A listener's tls.certificateRefs must name a Secret of this type. The game
+# models only that it exists, where, and its type: data is not read.
+type: kubernetes.io/tls
+""")
+
+
+def _gateway_fill(level: LoadedLevel, ns: str) -> dict[str, str]:
+    """What the Gateway API templates refer to: a class, a Gateway, a controller and
+    another namespace of this level (or names that show what goes there)."""
+    world = level.world
+    classes = [gc.metadata.name for gc in world.gateway_classes]
+    gateways = [(p.namespace, p.name) for p in world.gateways]
+    gateway_ns, gateway = gateways[0] if gateways else (ns, "my-gateway")
+    others = sorted(n for n in world.namespaces if n != ns)
+    controllers = world.cluster.gateway_controllers
+    return {"{gatewayclass}": classes[0] if classes else "my-class",
+            "{gateway}": gateway, "{gateway_ns}": gateway_ns,
+            "{controller}": controllers[0] if controllers else "example.com/gateway",
+            "{other_ns}": others[0] if others else "other"}
+
+
 def templates(level: LoadedLevel, namespace: str | None,
               kinds: Collection[str] | None = None) -> list[Template]:
     """Starting manifests for ``kinds`` (every kind when None), filled for ``namespace``."""
@@ -271,6 +389,8 @@ def templates(level: LoadedLevel, namespace: str | None,
         where = ns if kind in NAMESPACED_KINDS else None
         name = unique_name(level, kind, where, _slug_base(kind, variant))
         service, port = _a_service(level, ns)
+        for key, value in _gateway_fill(level, ns).items():
+            text = text.replace(key, value)
         filled = (text.replace("{name}", name).replace("{ns}", ns)
                   .replace("{domain}", level.world.cluster.domain)
                   .replace("{service}", service).replace("{port}", str(port))

@@ -17,9 +17,11 @@ from k8snet_tui.model.gateway import (
     Gateway,
     GRPCRoute,
     GRPCRouteFilter,
+    GRPCRouteRule,
     HTTPPathMatch,
     HTTPRoute,
     HTTPRouteFilter,
+    HTTPRouteRule,
     ParentReference,
     Secret,
 )
@@ -206,14 +208,21 @@ def _rule_names(names: Sequence[str | None], loc: Loc, found: _Found) -> None:
         seen.setdefault(name, r_i)
 
 
-def check_http_route(route: HTTPRoute, loc: Loc) -> list[Problem]:
-    """The CEL rules of HTTPRoute that span several items, and its map-list keys."""
+def _route_spec(route: HTTPRoute | GRPCRoute, loc: Loc) -> tuple[_Found, Loc]:
+    """The rules every Route kind shares: parentRefs, rule names, the match budget."""
     found = _Found()
     spec = (*loc, "spec")
     _parent_refs(route.spec.parentRefs, (*spec, "parentRefs"), found)
-    rules = route.spec.rules
+    rules: Sequence[HTTPRouteRule | GRPCRouteRule] = route.spec.rules
     _rule_names([r.name for r in rules], (*spec, "rules"), found)
     _too_many_matches([len(r.matches) for r in rules], (*spec, "rules"), found)
+    return found, spec
+
+
+def check_http_route(route: HTTPRoute, loc: Loc) -> list[Problem]:
+    """The CEL rules of HTTPRoute that span several items, and its map-list keys."""
+    found, spec = _route_spec(route, loc)
+    rules = route.spec.rules
     for r_i, rule in enumerate(rules):
         here = (*spec, "rules", r_i)
         for m_i, match in enumerate(rule.matches):
@@ -248,12 +257,8 @@ def check_http_route(route: HTTPRoute, loc: Loc) -> list[Problem]:
 
 def check_grpc_route(route: GRPCRoute, loc: Loc) -> list[Problem]:
     """The CEL rules of GRPCRoute that span several items, and its map-list keys."""
-    found = _Found()
-    spec = (*loc, "spec")
-    _parent_refs(route.spec.parentRefs, (*spec, "parentRefs"), found)
+    found, spec = _route_spec(route, loc)
     rules = route.spec.rules
-    _rule_names([r.name for r in rules], (*spec, "rules"), found)
-    _too_many_matches([len(r.matches) for r in rules], (*spec, "rules"), found)
     for r_i, rule in enumerate(rules):
         here = (*spec, "rules", r_i)
         for m_i, match in enumerate(rule.matches):

@@ -63,6 +63,10 @@ class LoadedLevel:
     path: Path | None = None
     raw: Any = None
     marks: MarkTable = field(default_factory=MarkTable)
+    # Read from a real cluster's output (``kubectl get -o yaml``): status that a
+    # controller wrote (LoadBalancer addresses, an Accepted GatewayClass) counts, and
+    # keeps counting after edits.
+    plain: bool = False
 
     @property
     def id(self) -> str:
@@ -448,7 +452,7 @@ def _finish(raw: Any, marks: MarkTable, filename: str | None, base: Path | None,
     located = locate_problems(problems, raw, marks, filename)
     if errors_only(located):
         raise LevelError(located)
-    return LoadedLevel(spec, world, located, path, raw, marks)
+    return LoadedLevel(spec, world, located, path, raw, marks, plain=lenient)
 
 
 def load_level_text(text: str, filename: str | None = None, base: Path | None = None,

@@ -40,7 +40,7 @@ from k8snet_tui.app.widgets.inspector import Inspector
 from k8snet_tui.app.widgets.object_tree import ObjectTree
 from k8snet_tui.game.actions import QuickAction
 from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, canonical_ref, find_object
-from k8snet_tui.game.inputs import InputError, dump_yaml, typed
+from k8snet_tui.game.inputs import InputError, dump_yaml
 from k8snet_tui.game.paths import get_path
 from k8snet_tui.game.progress import LevelRecord, SaveFile
 from k8snet_tui.game.session import Session
@@ -497,4 +497,4 @@ def _value_for(action: QuickAction, before: LoadedLevel, want: LoadedLevel,
         return None
     missing = object()
     current = get_path(find_object(want, step.ref).data(), action.field, missing)
-    return None if current is missing else typed(current)
+    return None if current is missing else action.text_for(current)

@@ -72,6 +72,10 @@ def _label(world: World, ref: str) -> str | None:
         return rf"NetworkPolicies:.*{re.escape(ns)} \d+ \((?:[^)]*, )?{re.escape(name)}"
     if kind == "ingress":
         return rf"Ingress {re.escape(rest)}"
+    if kind == "gateway":
+        return rf"Gateway {re.escape(rest)}"
+    if kind in ("httproute", "grpcroute"):
+        return rf"(?:HTTP|GRPC)Route {re.escape(rest)}"
     return None
 
 
@@ -249,6 +253,12 @@ MAP_BUDGET = 30
 """Lines at 76 columns for a campaign-sized level (see the test below for why)."""
 INGRESS_MAP_BUDGET = 42
 """The same for a campaign-sized level with an ingress controller."""
+GATEWAY_MAP_ALLOWANCE = 8
+"""Lines a level's Gateways add on top: the Gateways section (a line per Gateway, listener
+and attached Route, one per parentRef that attached nowhere) and each Gateway's proxy pod,
+whose gateway-name label (47 characters, what a NetworkPolicy selects it by) takes a line of
+its own; listener-certificate takes 37, proxy-netpol and ingress-migration (an ingress
+controller and two Gateways) 46."""
 
 
 @pytest.mark.parametrize("path", LEVELS, ids=_id)
@@ -273,6 +283,8 @@ def test_a_campaign_sized_level_fits_the_level_screen(path: Path) -> None:
     if len(world.cluster.nodes) > 3 or len(world.pods) > 7 or len(world.services) > 4:
         pytest.skip("larger than a campaign level is meant to be; the map scrolls")
     budget = INGRESS_MAP_BUDGET if world.ingress_classes else MAP_BUDGET
+    if world.gateways:
+        budget += GATEWAY_MAP_ALLOWANCE
     for trace in [None, *evaluate_level(level).traces]:
         lines = render_map(world, trace, 76).plain.splitlines()
         assert len(lines) <= budget, "\n".join(lines)
@@ -304,7 +316,8 @@ def test_every_label_a_selector_uses_is_drawn_whole_on_the_pods(path: Path, widt
     world = load_level(path).world
     plain = render_map(world, None, width).plain
     boxes = plain[plain.index("┌"):plain.rindex("┘")]
-    used = {k for svc in world.services for k in svc.selector or {}}
+    # A Service a Gateway controller generated selects its own proxy: no puzzle turns on it.
+    used = {k for svc in world.services if svc.generated_by is None for k in svc.selector or {}}
     for placed in world.policies:
         used.update(placed.obj.spec.podSelector.matchLabels)
     for pod in world.pods:

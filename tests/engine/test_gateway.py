@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from k8snet_tui.engine.evaluate import Engine, evaluate_level
 from k8snet_tui.engine.topology import build_topology
 from k8snet_tui.engine.trace import Reason, Routed, Trace, Verdict
 from k8snet_tui.model.flows import FlowSpec
-from k8snet_tui.model.load import LoadedLevel
+from k8snet_tui.model.load import LoadedLevel, load_manifests
 
 from .conftest import (
     Manifest,
@@ -546,3 +547,12 @@ def test_the_rule_that_took_a_request_is_recorded_for_explanations() -> None:
     assert routed
     assert routed[0].ref == "httproute/infra/web"
     assert routed[0].field == "spec.rules[0].matches[0]"
+
+
+def test_a_real_clusters_dump_counts_the_status_its_controller_wrote() -> None:
+    """DESIGN.md "Plain manifests": a GatewayClass whose status says Accepted=True is
+    implemented, and a Gateway's status.addresses gives it its address."""
+    loaded = load_manifests(Path(__file__).parent / "gateway_dump.yaml")
+    t = Engine(loaded.world).trace("internet", "http://shop.example.com/")
+    assert_allowed(t)
+    assert any("203.0.113.50" in h.what for h in t.hops)

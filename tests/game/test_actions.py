@@ -17,13 +17,12 @@ from typing import Any
 import pytest
 
 from k8snet_tui.game.actions import QuickAction, next_service_type, quick_actions
-from k8snet_tui.game.edits import apply_edit, apply_edits, find_object
+from k8snet_tui.game.edits import EditError, apply_edit, apply_edits, find_object
 from k8snet_tui.game.inputs import (
     InputError,
     parse_labels,
     parse_port_or_name,
     parse_route,
-    typed,
 )
 from k8snet_tui.game.locks import editable_fields, original_refs, refusal
 from k8snet_tui.game.paths import get_path, is_prefix, resolve_path
@@ -161,6 +160,18 @@ def sample_value(action: QuickAction, level: LoadedLevel) -> str:
         "backend-port": ["8443", "8444"],
         "ingress-class": ["nginx", "public"],
         "rename": ["renamed-by-player"],
+        # Gateway API (game/gateway_actions.py)
+        "section-name": ["http", "https"],
+        "hostnames": ["quick.example.com"],
+        "hostname-add": ["quick.example.com", "quick-2.example.com"],
+        "match-add": ["Exact /quick", "header x-quick=yes"],
+        "match-path": ["Exact /quick", "PathPrefix /quick"],
+        "backend-weight": ["7", "8"],
+        "backend-ref": ["quick:8080", "quick-2:8080"],
+        "allowed-routes-selector": ["quick=yes"],
+        "listener-hostname": ["quick.example.com", "*.quick.example.com"],
+        "certificate-refs": ["quick-cert"],
+        "controller-name": ["example.com/quick"],
     }
     if action.id == "policy-allow-from-pods":
         return "app=quick"
@@ -174,6 +185,13 @@ def every_ref(level: LoadedLevel) -> Iterator[str]:
     yield from level.world.refs
     yield from (pod.ref for pod in level.world.pods if pod.owner is not None)
     yield from (f"namespace/{ns}" for ns in level.world.namespaces)
+
+
+def _names_a_proxy(level: LoadedLevel) -> bool:
+    """Does a flow name a Gateway's generated proxy pod or Service?"""
+    generated = {p.ref for p in level.world.pods if p.generated_by} | \
+        {s.ref for s in level.world.services if s.generated_by}
+    return any(ref in str(flow.model_dump()) for flow in level.spec.flows for ref in generated)
 
 
 def level_ids(path: Path) -> str:
@@ -194,7 +212,14 @@ def test_every_action_on_an_unlocked_level_makes_an_edit_the_game_applies(path: 
                 # Deleting what a flow names is refused by design (policies are never
                 # named); drafts are tested with the templates.
                 continue
-            after = apply_edits(level, action.edits(sample_value(action, level)))
+            edits = action.edits(sample_value(action, level))
+            if action.kind == "controller-name" and _names_a_proxy(level):
+                # Another controller un-implements the class: its proxy pods go, and a
+                # flow that names one refuses that, by design (like deleting a named pod).
+                with pytest.raises(EditError, match="needs it"):
+                    apply_edits(level, edits)
+                continue
+            after = apply_edits(level, edits)
             assert after.spec != level.spec, f"{ref}: {action.label} changed nothing"
             seen += 1
     assert seen > 0
@@ -232,7 +257,11 @@ def test_locked_objects_get_only_create_and_delete_actions(path: Path) -> None:
         if editable_fields(level, ref) is not None:
             continue
         kinds = {a.kind for a in _actions(level, ref)}
-        assert kinds <= {"delete", "rename", "policy-template", "new-object"}, ref
+        # A ReferenceGrant offered on a locked Route creates a new object, like a policy;
+        # an immutable field (controllerName, a Secret's type) changes by delete + create,
+        # like a rename.
+        assert kinds <= {"delete", "rename", "policy-template", "new-object",
+                         "reference-grant", "controller-name", "secret-type"}, ref
 
 
 def _actions(level: LoadedLevel, ref: str) -> list[QuickAction]:
@@ -290,7 +319,7 @@ def _reproduces(level: LoadedLevel, step: AnyEdit) -> tuple[bool, bool]:
             if current is missing:
                 continue  # the step removes the field: a fixed action may (clear nodePort)
             claimed = True
-            value = typed(current)
+            value = action.text_for(current)
         else:
             continue
         try:

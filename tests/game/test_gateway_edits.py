@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from k8snet_tui.engine.evaluate import Engine
@@ -9,7 +11,7 @@ from k8snet_tui.game.edits import EditError, apply_edit
 from k8snet_tui.game.explain import explain, may_edit
 from k8snet_tui.model.edits import SetEdit
 from k8snet_tui.model.flows import FlowSpec
-from k8snet_tui.model.load import LoadedLevel, load_level_text
+from k8snet_tui.model.load import LoadedLevel, load_level_text, load_manifests
 
 LEVEL = """
 format: k8snet/v1
@@ -91,3 +93,16 @@ def test_a_request_that_should_be_refused_is_explained_by_the_rule_that_took_it(
     assert why.ref == "httproute/infra/web"
     assert "rule 0" in why.text
     assert isinstance(flow, FlowSpec)
+
+
+def test_a_real_clusters_dump_keeps_its_controllers_status_after_an_edit() -> None:
+    """Edits rebuild the world; what the cluster's controllers wrote into status (an
+    Accepted GatewayClass, a Gateway's address) must still count afterwards."""
+    dump = Path(__file__).parents[1] / "engine" / "gateway_dump.yaml"
+    level = load_manifests(dump)
+    edited = apply_edit(level, SetEdit(op="set", ref="httproute/infra/web",
+                                       path="spec.hostnames", value=["shop.example.com"]),
+                        enforce_locks=False)
+    assert edited.plain
+    assert Engine(edited.world).trace("internet", "http://shop.example.com/").verdict.value \
+        == "allow"

@@ -34,7 +34,17 @@ from k8snet_tui.app.messages import ObjectChosen
 from k8snet_tui.app.styles import FAILURE, FAILURE_NAME
 from k8snet_tui.engine.topology import build_topology
 from k8snet_tui.engine.trace import Trace, Verdict
-from k8snet_tui.game.view import StateView, controller_pods, selected_pods
+from k8snet_tui.game.gatewayview import generated_note
+from k8snet_tui.game.view import (
+    GatewayLine,
+    GatewayMap,
+    ListenerLine,
+    RouteLine,
+    StateView,
+    controller_pods,
+    gateway_map,
+    selected_pods,
+)
 from k8snet_tui.model.admission import DEFAULT_CLASS_ANNOTATION
 from k8snet_tui.model.cluster import Node
 from k8snet_tui.model.resources import IngressBackend
@@ -263,6 +273,7 @@ class _Context:
     controller_pods: dict[tuple[str, str], str]  # pod key -> class name
     hidden_labels: frozenset[str]  # noise label keys no selector in the level uses
     selected: Callable[[ServiceInfo], Sequence[PodInfo]]  # the engine's answer, per Service
+    gateways: GatewayMap = field(default_factory=GatewayMap)  # the engine's Gateway status
 
 
 NOISE_LABELS = frozenset({
@@ -270,15 +281,19 @@ NOISE_LABELS = frozenset({
     "controller-revision-hash",
     "statefulset.kubernetes.io/pod-name",
     "apps.kubernetes.io/pod-index",
+    "gateway.networking.k8s.io/gateway-class-name",
 })
-"""Labels Kubernetes puts on every pod of a workload. They tell pods apart, not what a
+"""Labels Kubernetes puts on every pod of a workload (and a Gateway controller on its proxy's,
+besides the gateway-name a NetworkPolicy selects it by). They tell pods apart, not what a
 Service or policy picks, so the map leaves them out unless a selector in the level uses one
 (then it is the clue, and it is shown)."""
 
 
 def _selector_keys(world: World) -> set[str]:
-    """Every pod-label key a Service selector or a NetworkPolicy pod selector names."""
-    keys = {key for svc in world.services for key in svc.selector or {}}
+    """Every pod-label key a Service selector or a NetworkPolicy pod selector names (not the
+    selector of a Service a Gateway controller generated: it picks its own proxy)."""
+    keys = {key for svc in world.services if svc.generated_by is None
+            for key in svc.selector or {}}
     for placed in world.policies:
         spec = placed.obj.spec
         selectors = [spec.podSelector]
@@ -390,6 +405,127 @@ def _backend(backend: IngressBackend) -> str:
     return f"{backend.service.name}:{port.number if port.number is not None else port.name}"
 
 
+# ---------------------------------------------------------------------- gateways
+
+ON_PATH_LISTENER = "▶"
+"""Marks a listener the selected flow went through (in words for the eye: the Gateway and
+Route beside it carry the hop numbers)."""
+
+
+def _gateway_head(ctx: _Context, gw: GatewayLine, width: int) -> list[Text]:
+    marks = ctx.marks
+    ns_name = gw.ref.split("/", 1)[1]
+    head = _join(_styled("Gateway", STYLE_DIM), marks.name(ns_name, gw.ref), marks.mark(gw.ref))
+    chunks: list[Text] = [Text(f"class {gw.class_name}")]
+    chunks.append(_styled(gw.address, STYLE_ADDR) if gw.address is not None
+                  else _styled("<pending>", STYLE_WARN))
+    if gw.programmed:
+        chunks.append(_styled("Programmed", STYLE_DIM))
+    else:
+        chunks.append(_styled(f"✗ not Programmed ({gw.problem})" if gw.problem
+                              else "✗ not Programmed", STYLE_WARN))
+    return _flow(head, chunks, width, indent=4)
+
+
+def _listener_lines(ctx: _Context, ls: ListenerLine, on_path: bool, width: int) -> list[Text]:
+    marks = ctx.marks
+    name_style = f"{STYLE_NAME} underline" if on_path else STYLE_NAME
+    head = Text(f"{ON_PATH_LISTENER} " if on_path else "  ")
+    head.append("listener ", style=STYLE_DIM)
+    head.append(ls.name, style=name_style)
+    head = _join(head, marks.mark(ls.ref))
+    chunks: list[Text] = [Text(f"{ls.protocol}:{ls.port}"),
+                          Text(ls.hostname) if ls.hostname else _styled("any host", STYLE_DIM)]
+    if not ls.programmed:
+        chunks.append(_styled(f"✗ not Programmed ({ls.problem})" if ls.problem
+                              else "✗ not Programmed", STYLE_WARN))
+    if not ls.routes:
+        chunks.append(_styled("no Route attached", STYLE_DIM))
+    return _flow(head, chunks, width, indent=6)
+
+
+def _route_mark(ctx: _Context, ref: str) -> Text:
+    """A Route's hop numbers, on the first place it is drawn only (a Route attached to two
+    listeners is drawn under each, and may also have a parentRef that attached nowhere)."""
+    return ctx.marks.mark(ref) if ref not in ctx.marks.placed else Text()
+
+
+def _route_lines(ctx: _Context, route: RouteLine, width: int) -> list[Text]:
+    """``HTTPRoute ns/name ⑨  host → backend, backend``: each backend clickable, underlined
+    when the path reaches it; one the engine could not resolve says why."""
+    marks = ctx.marks
+    ref = route.ref
+    head = _join(Text("    "), _styled(route.kind, STYLE_DIM), sep="")
+    head = _join(head, marks.name(ref.split("/", 1)[1], ref), _route_mark(ctx, ref))
+    chunks: list[Text | tuple[str, Text]] = []
+    hosts = list(route.hostnames)
+    chunks.append(_styled(hosts[0] if hosts else "*", STYLE_ADDR))
+    chunks += [(",", _styled(h, STYLE_ADDR)) for h in hosts[1:]]
+    # One group per rule ("→ a:80 w90, b:80 w10"), rules apart by " | ".
+    for r_i, rule in enumerate(route.rules):
+        targets: list[Text] = []
+        for b in rule.backends:
+            if b.ref is not None:
+                targets.append(marks.name(b.text, b.ref))
+            else:
+                targets.append(_styled(f"✗ {b.text} {b.problem or 'unresolved'}", STYLE_WARN))
+        if rule.answer is not None:
+            targets.append(_styled(rule.answer, STYLE_WARN))
+        for i, target in enumerate(targets):
+            if i < len(targets) - 1:
+                target.append(",")
+            if i:
+                chunks.append((" ", target))
+            else:
+                chunks.append(_join("→" if r_i == 0 else "|", target))
+    if not route.rules:
+        chunks.append(_styled("→ no rules", STYLE_WARN))
+    return _flow(head, chunks, width, indent=8, sep=" ")
+
+
+def _gateway_lines(ctx: _Context, gw: GatewayLine, width: int) -> list[Text]:
+    lines = _gateway_head(ctx, gw, width)
+    refs = ctx.marks.numbers.keys()
+    on_path = set(gw.listeners_on_path(refs))
+    for ls in gw.listeners:
+        lines += _listener_lines(ctx, ls, ls.ref in on_path, width)
+        for route in ls.routes:
+            lines += _route_lines(ctx, route, width)
+    if not gw.listeners:
+        lines.append(_styled("  (no listeners)", STYLE_WARN))
+    for d in gw.detached:
+        lines += _flow(_styled("  ✗ not attached:", STYLE_WARN),
+                       [_join(_styled(d.kind, STYLE_DIM),
+                              ctx.marks.name(d.route_ref.split("/", 1)[1], d.route_ref),
+                              _route_mark(ctx, d.route_ref)),
+                        Text(f"parentRef {d.parent.removeprefix(gw.ref)}" if d.parent != gw.ref
+                             else "parentRef"),
+                        _styled(d.reason, STYLE_WARN)],
+                       width, indent=6, sep=" ", head_sep=" ")
+    return lines
+
+
+def _gateways(ctx: _Context, width: int) -> list[Text]:
+    """Each Gateway as the controller sees it: address, listeners (name, protocol:port,
+    hostname) and under each the Routes attached there and their backends, then the
+    parentRefs that attached nowhere with the engine's reason. All of it is the session's
+    ``GatewayMap`` (the engine's status); the map only draws it."""
+    gmap = ctx.gateways
+    if not gmap:
+        return []
+    lines = [_rule("Gateways", width)]
+    for gw in gmap.gateways:
+        lines += _gateway_lines(ctx, gw, width)
+    for d in gmap.orphans:
+        lines += _flow(_styled("✗ not attached:", STYLE_WARN),
+                       [_join(_styled(d.kind, STYLE_DIM),
+                              ctx.marks.name(d.route_ref.split("/", 1)[1], d.route_ref),
+                              _route_mark(ctx, d.route_ref)),
+                        Text(f"parentRef {d.parent}"), _styled(d.reason, STYLE_WARN)],
+                       width, indent=4, sep=" ", head_sep=" ")
+    return lines
+
+
 # ------------------------------------------------------------------------- nodes
 
 
@@ -435,6 +571,8 @@ def _pod_chunks(ctx: _Context, pod: PodInfo) -> list[Text]:
         chunks.append(_styled("NOT READY", STYLE_WARN))
     if pod.key in ctx.controller_pods:
         chunks.append(Text(f"ingress controller ({ctx.controller_pods[pod.key]})"))
+    if pod.generated_by is not None:
+        chunks.append(Text(generated_note(pod.generated_by)))
     chunks.extend(_styled(f"{k}={v}", STYLE_LABEL) for k, v in sorted(pod.labels.items())
                   if k not in ctx.hidden_labels)
     ports = [(f"{p.name}=" if p.name else "") + str(p.port)
@@ -625,6 +763,8 @@ def _service_lines(ctx: _Context, svc: ServiceInfo, width: int) -> list[Text]:
         head.append_text(what)
     selected = ctx.selected(svc)
     chunks: list[Text | tuple[str, Text]] = [_port_text(p, selected) for p in svc.ports]
+    if svc.generated_by is not None:
+        chunks.insert(0, Text(f"exposes {svc.generated_by}"))
     if svc.type == "LoadBalancer":
         ips = ",".join(str(ip) for ip in svc.lb_ips)
         chunks.append(_styled(f"LB {ips}", STYLE_ADDR) if ips else
@@ -745,15 +885,17 @@ def render_map(world: World, trace: Trace | None, width: int, *,
     width = max(width, 20)  # lay out at least this wide; the final cut still honours ``limit``
     if view is not None and view.level.world is world:
         ctx = _Context(world, PathMarks.of(trace), view.controller_pods, _hidden_labels(world),
-                       view.selected_pods)
+                       view.selected_pods, view.gateway_map)
     else:
         topology = build_topology(world)
         ctx = _Context(world, PathMarks.of(trace), controller_pods(topology),
-                       _hidden_labels(world), partial(selected_pods, topology))
+                       _hidden_labels(world), partial(selected_pods, topology),
+                       gateway_map(topology.gateways))
     lines: list[Text] = []
     if trace is not None:
         lines += _legend(trace, width)
     lines += _edge(ctx, width)
+    lines += _gateways(ctx, width)
     lines += _nodes(ctx, width)
     lines += _services(ctx, width)
     lines += _policies(ctx, width)

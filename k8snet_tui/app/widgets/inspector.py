@@ -1,8 +1,10 @@
 """The inspector: what the selected object is, and the ways to change it.
 
 Two tabs. *Actions* shows a plain-words summary of the object (addresses from
-the built world, so the player sees what the cluster made of the manifest) and
-the quick actions ``quick_actions`` offers for it. *YAML* holds the whole
+the built world, so the player sees what the cluster made of the manifest), for
+a GatewayClass, Gateway or Route its status as ``kubectl describe`` prints it
+(the conditions the engine derived, per listener or per parent), and the quick
+actions ``quick_actions`` offers for it. *YAML* holds the whole
 object in a code editor; Apply sends one ``ReplaceEdit``.
 
 The inspector decides nothing: every change leaves as an ``EditRequested``
@@ -14,10 +16,13 @@ here and shown inline, and nothing is posted.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import textwrap
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.console import Console, ConsoleOptions
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -41,7 +46,7 @@ from k8snet_tui.game.actions import QuickAction, quick_actions
 from k8snet_tui.game.edits import EditError, Target, find_object
 from k8snet_tui.game.inputs import InputError, dump_yaml, parse_manifest
 from k8snet_tui.game.summary import access_line, summarize
-from k8snet_tui.game.view import StateView
+from k8snet_tui.game.view import Condition, ObjectStatus, StateView, StatusGroup
 from k8snet_tui.model.edits import AnyEdit, ReplaceEdit
 from k8snet_tui.model.load import LoadedLevel
 
@@ -59,6 +64,91 @@ def _in_world(view: StateView, ref: str) -> bool:
         ns, name = rest.split("/", 1)
         return world.pod(ns, name) is not None
     return False
+
+
+# ------------------------------------------------------------------------ status
+
+MESSAGE_MIN = 24
+"""Narrower than this, a condition's Message goes under its row instead of beside it."""
+_HEADER = ("Type", "Status", "Reason")
+
+
+def _conditions(conditions: Sequence[Condition], indent: int, width: int) -> list[str]:
+    """A ``Conditions:`` table as kubectl prints it: Type, Status, Reason, Message in columns
+    two spaces apart, messages wrapped in their column; in a pane too narrow for that
+    column, each message on the lines under its row."""
+    pad = " " * indent
+    if not conditions:
+        return [f"{pad}Conditions:  <none>"]
+    rows = [(c.type, c.status, c.reason) for c in conditions]
+    cols = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(3)]
+
+    def row(cells: Sequence[str]) -> str:
+        return pad + "  " + "  ".join(cell.ljust(cols[i]) for i, cell in enumerate(cells))
+
+    msg_col = indent + 2 + sum(cols) + 6
+    deeper = " " * (indent + 4)
+    out = [f"{pad}Conditions:"]
+    if width - msg_col >= MESSAGE_MIN:
+        out += [row(_HEADER) + "  Message", row(("----", "------", "------")) + "  -------"]
+        for cond, cells in zip(conditions, rows, strict=True):
+            wrapped = textwrap.wrap(cond.message, width - msg_col) or [""]
+            out.append(row(cells) + "  " + wrapped[0])
+            out += [" " * msg_col + more for more in wrapped[1:]]
+        return out
+    out += [row(_HEADER).rstrip(), deeper + "Message", row(("----", "------", "------")).rstrip()]
+    for cond, cells in zip(conditions, rows, strict=True):
+        out.append(row(cells).rstrip())
+        out += [deeper + line for line in textwrap.wrap(cond.message, max(width - len(deeper), 12))]
+    return out
+
+
+def _group(group: StatusGroup, kind: str, width: int) -> list[str]:
+    if kind == "Gateway":
+        out = [f"    Name:             {group.owner}"]
+        if group.attached_routes is not None:
+            out.append(f"    Attached Routes:  {group.attached_routes}")
+        if group.supported_kinds:
+            out.append(f"    Supported Kinds:  {', '.join(group.supported_kinds)}")
+    else:
+        out = [f"    Parent Ref:  {group.owner}"]
+    return out + _conditions(group.conditions, 4, width)
+
+
+def describe_status(status: ObjectStatus, width: int) -> list[str]:
+    """``status`` as the ``Status:`` section of ``kubectl describe``, ``width`` columns wide
+    (a word longer than a column may still overrun it)."""
+    out = ["Status:"]
+    if status.addresses:
+        out.append(f"  Addresses:  {', '.join(status.addresses)}")
+    own = [g for g in status.groups if g.owner is None]
+    per = [g for g in status.groups if g.owner is not None]
+    for group in own:
+        out += _conditions(group.conditions, 2, width)
+    if status.kind in ("HTTPRoute", "GRPCRoute"):
+        out.append("  Parents:" if per else "  Parents:  <none> (no parentRefs)")
+    elif status.kind == "Gateway":
+        out.append("  Listeners:" if per else "  Listeners:  <none>")
+    for i, group in enumerate(per):
+        if i:
+            out.append("")
+        out += _group(group, status.kind, width)
+    return out
+
+
+class StatusText:
+    """A Rich renderable of ``describe_status`` that lays itself out for the width it is
+    given, so the table stays a table in a narrow pane."""
+
+    def __init__(self, status: ObjectStatus) -> None:
+        self.status = status
+
+    def lines(self, width: int) -> list[str]:
+        return describe_status(self.status, width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Text]:
+        for line in self.lines(options.max_width):
+            yield Text(line, no_wrap=False, overflow="fold")
 
 
 # ------------------------------------------------------------------------ widget
@@ -98,6 +188,7 @@ class Inspector(Vertical):
             with TabPane("Actions", id="inspector-actions-tab"):
                 with VerticalScroll(id="inspector-summary-scroll"):
                     yield Static("", id="inspector-summary", markup=False)
+                    yield Static("", id="inspector-status", markup=False)
                 yield Static("Quick actions (enter runs one; ✎ asks for a value)",
                              id="inspector-actions-hint", markup=False)
                 yield OptionList(id="inspector-actions", markup=False)
@@ -136,6 +227,10 @@ class Inspector(Vertical):
         title = self.query_one("#inspector-title", Static)
         access = self.query_one("#inspector-access", Static)
         summary = self.query_one("#inspector-summary", Static)
+        status = self.query_one("#inspector-status", Static)
+        shown = view.status(ref) if ref is not None and self._target is not None else None
+        status.update(StatusText(shown) if shown is not None else "")
+        status.display = shown is not None
         if ref is not None and self._target is None and not _in_world(view, ref):
             # Undone or deleted while it was shown: say so rather than call it locked.
             title.update(f"{ref} is gone (deleted or undone)")

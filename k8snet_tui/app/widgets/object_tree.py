@@ -1,10 +1,15 @@
 """Every object of the level as a tree, with what the puzzle lets the player touch.
 
 Nodes → node (IP, podCIDR) → routes; Namespaces → namespace → Pods /
-Workloads / Services / Ingresses / NetworkPolicies → objects; cluster-wide
-objects last. Each object line starts with ``✎`` or ``🔒`` and says
-"editable" or "locked" in words right after its name, so the lock survives a
-narrow panel, a monochrome terminal and NO_COLOR.
+Workloads / Services / Ingresses / Gateways (→ listeners) / HTTPRoutes /
+GRPCRoutes / ReferenceGrants / Secrets / NetworkPolicies → objects;
+GatewayClasses (cluster-scoped, how a Gateway is implemented) apart; other
+cluster-wide objects last. A Gateway's generated proxy pod and Service are
+listed with the pods and Services but marked "generated" and choosing them
+selects the Gateway, the object that really changes them. Each object line
+starts with ``✎`` or ``🔒`` and says "editable", "locked" or "generated" in
+words right after its name, so the lock survives a narrow panel, a monochrome
+terminal and NO_COLOR.
 
 The tree is rebuilt from scratch on every ``show`` (an edit can add, delete or
 rename anything) but keyed by stable strings, so what the player expanded and
@@ -24,7 +29,25 @@ from textual.widgets.tree import TreeNode
 from k8snet_tui.app.fit import fit_tree_label
 from k8snet_tui.app.messages import ObjectChosen
 from k8snet_tui.game.edits import EditError
+from k8snet_tui.game.gatewayview import (
+    gateway_class_details,
+    gateway_details,
+    generated_note,
+    listener_details,
+    reference_grant_details,
+    route_details,
+    routes_naming,
+    secret_details,
+)
 from k8snet_tui.model.cluster import Node, Route
+from k8snet_tui.model.gateway import (
+    Gateway,
+    GatewayClass,
+    GRPCRoute,
+    HTTPRoute,
+    ReferenceGrant,
+    Secret,
+)
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.resources import (
     WORKLOAD_KINDS,
@@ -42,6 +65,7 @@ Editable = Callable[[str], tuple[str, ...] | None]
 
 EDITABLE_GLYPH = "✎"
 LOCKED_GLYPH = "🔒"
+GENERATED_WORD = "generated"
 
 
 @dataclass
@@ -93,6 +117,21 @@ def object_label(name: str, fields: tuple[str, ...] | None, details: Iterable[st
     return text
 
 
+def generated_label(name: str, details: Iterable[str]) -> Text:
+    """A generated object's line: locked glyph, name, "generated", then what made it."""
+    text = Text()
+    text.append(LOCKED_GLYPH, style="dim")
+    text.append(" ")
+    text.append(name, style="bold")
+    text.append(" ")
+    text.append(GENERATED_WORD, style="dim italic")
+    for detail in details:
+        if detail:
+            text.append(" · ", style="dim")
+            text.append(detail, style="dim")
+    return text
+
+
 def _group_label(title: str, count: int, editable_count: int = 0) -> Text:
     text = Text(f"{title} ({count})", style="bold")
     if editable_count:
@@ -138,6 +177,10 @@ def _node_entry(node: Node, editable: Editable) -> Entry:
 
 
 def _pod_entry(pod: PodInfo, world: World, editable: Editable) -> Entry:
+    if pod.generated_by is not None:
+        # A Gateway's proxy: not an object of the level; its Gateway is what to edit.
+        return Entry(key=pod.ref, ref=pod.generated_by, label=generated_label(
+            pod.name, [generated_note(pod.generated_by), f"{pod.ip} on {pod.node}"]))
     # A pod generated from a workload is not an object of its own: choosing it
     # selects the workload, which is what an edit to "this pod" really changes.
     ref = pod.ref if pod.ref in world.refs or pod.owner is None else pod.owner
@@ -169,6 +212,8 @@ def _port_text(svc: ServiceInfo) -> str:
 def _service_entry(svc: ServiceInfo, editable: Editable) -> Entry:
     fields = _lock(editable, svc.ref)
     details: list[str] = [svc.type]
+    if svc.generated_by is not None:
+        details = [generated_note(svc.generated_by), svc.type]
     if svc.type == "ExternalName":
         details.append(f"→ {svc.external_name}")
     else:
@@ -180,6 +225,9 @@ def _service_entry(svc: ServiceInfo, editable: Editable) -> Entry:
                            if svc.lb_ips else "LB <pending>")
         details.append("no selector" if svc.selector is None
                        else "selects " + (_labels(dict(svc.selector)) or "{}"))
+    if svc.generated_by is not None:
+        return Entry(key=svc.ref, label=generated_label(svc.name, details),
+                     ref=svc.generated_by)
     return Entry(key=svc.ref, label=object_label(svc.name, fields, details), ref=svc.ref)
 
 
@@ -211,17 +259,52 @@ def _resource_details(res: AnyResource, world: World) -> list[str]:
         return _policy_details(res)
     if isinstance(res, IngressClass):
         return ["ingressclass", f"controller {res.spec.controller}"]
+    ns = resource_namespace(res) or "default"
+    if isinstance(res, GatewayClass):
+        return gateway_class_details(world, res)
+    if isinstance(res, Gateway):
+        return gateway_details(world, ns, res)
+    if isinstance(res, (HTTPRoute, GRPCRoute)):
+        return route_details(ns, res)
+    if isinstance(res, ReferenceGrant):
+        return reference_grant_details(res)
+    if isinstance(res, Secret):
+        return secret_details(world, ns, res)
     return [res.kind]
+
+
+def _listener_entries(gw: Gateway, world: World, ref: str) -> list[Entry]:
+    """A Gateway's listeners as its children; choosing one selects the Gateway."""
+    ns = resource_namespace(gw) or "default"
+    entries = []
+    for listener in gw.spec.listeners:
+        label = Text()
+        label.append("listener ", style="dim")
+        label.append(listener.name, style="bold")
+        details = listener_details(listener, ns)
+        routes = routes_naming(world, ns, gw.metadata.name, listener)
+        details.append("named by " + ", ".join(routes) if routes else "no Route names it")
+        for detail in details:
+            label.append(" · ", style="dim")
+            label.append(detail)
+        entries.append(Entry(key=f"{ref}#listener:{listener.name}", label=label, ref=ref))
+    return entries
 
 
 def _resource_entry(res: AnyResource, world: World, editable: Editable) -> Entry:
     ref = resource_ref(res)
     name = res.metadata.name if res.metadata is not None else "?"
-    return Entry(key=ref, label=object_label(name, _lock(editable, ref),
-                                             _resource_details(res, world)), ref=ref)
+    fields = _lock(editable, ref)
+    children = _listener_entries(res, world, ref) if isinstance(res, Gateway) else []
+    return Entry(key=ref, label=object_label(name, fields, _resource_details(res, world)),
+                 ref=ref, children=children)
 
 
-CATEGORIES = ("Pods", "Workloads", "Services", "Ingresses", "NetworkPolicies", "Other")
+CATEGORIES = ("Pods", "Workloads", "Services", "Ingresses", "Gateways", "HTTPRoutes",
+              "GRPCRoutes", "ReferenceGrants", "Secrets", "NetworkPolicies", "Other")
+_KIND_CATEGORY = {"Ingress": "Ingresses", "NetworkPolicy": "NetworkPolicies",
+                  "Gateway": "Gateways", "HTTPRoute": "HTTPRoutes", "GRPCRoute": "GRPCRoutes",
+                  "ReferenceGrant": "ReferenceGrants", "Secret": "Secrets"}
 
 
 def _category(res: AnyResource) -> str | None:
@@ -230,11 +313,7 @@ def _category(res: AnyResource) -> str | None:
         return None
     if res.kind in WORKLOAD_KINDS:
         return "Workloads"
-    if res.kind == "Ingress":
-        return "Ingresses"
-    if res.kind == "NetworkPolicy":
-        return "NetworkPolicies"
-    return "Other"
+    return _KIND_CATEGORY.get(res.kind, "Other")
 
 
 def _count_editable(entries: Iterable[Entry], editable: Editable) -> int:
@@ -266,10 +345,13 @@ def build_entries(level: LoadedLevel, editable: Editable) -> list[Entry]:
     for svc in world.services:
         bucket(svc.namespace, "Services").append(_service_entry(svc, editable))
     cluster_wide: list[Entry] = []
+    classes: list[Entry] = []
     ns_refs: set[str] = set()
     for res in resources:
         ns = resource_namespace(res)
-        if res.kind == "Namespace":
+        if isinstance(res, GatewayClass):
+            classes.append(_resource_entry(res, world, editable))
+        elif res.kind == "Namespace":
             ns_refs.add(resource_ref(res))
             by_ns.setdefault(res.metadata.name if res.metadata else "?", {})
         elif ns is None:
@@ -303,6 +385,10 @@ def build_entries(level: LoadedLevel, editable: Editable) -> list[Entry]:
             expand=n_editable > 0 or ns != "kube-system"))
     top.append(Entry(key="namespaces", children=namespaces,
                      label=_group_label("Namespaces", len(namespaces))))
+    if classes:
+        top.append(Entry(key="gatewayclasses", children=classes,
+                         label=_group_label("GatewayClasses", len(classes),
+                                            _count_editable(classes, editable))))
     if cluster_wide:
         top.append(Entry(key="cluster", children=cluster_wide,
                          label=_group_label("Cluster-wide", len(cluster_wide),
