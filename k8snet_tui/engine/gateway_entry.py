@@ -149,10 +149,16 @@ class GatewayEntry(Part):
                                   f"{request.effective_port} takes host {host}: 404",
                            Reason.GATEWAY_NO_LISTENER,
                            Blame(gw.ref, f"{self.listener.field}.hostname"), gw.ref)]
+        # Listener isolation: only the Routes attached to this listener are considered.
+        # The hop names the listener itself, so the map can mark the one a request used.
+        ours = " (listener isolation: only its Routes count)"
         if ls is not self.listener:
             p.add(where, f"host {host} selects listener {ls.name} "
                          f"({ls.listener.hostname or 'no hostname'}), the most specific one "
-                         f"on port {ls.listener.port}", "info", ref=gw.ref)
+                         f"on port {ls.listener.port}{ours}", ref=ls.ref)
+        else:
+            p.add(where, f"host {host} is taken by listener {ls.name} "
+                         f"({ls.listener.hostname or 'any host'}){ours}", ref=ls.ref)
         match, notes = pick(ls, request)
         for note in notes:
             self.run.assume(note)

@@ -72,6 +72,8 @@ def _label(world: World, ref: str) -> str | None:
         return rf"NetworkPolicies:.*{re.escape(ns)} \d+ \((?:[^)]*, )?{re.escape(name)}"
     if kind == "ingress":
         return rf"Ingress {re.escape(rest)}"
+    if kind == "gateway" and rest.count("/") == 2:  # a listener: gateway/NS/NAME/LISTENER
+        return rf"listener {re.escape(rest.rsplit('/', 1)[1])}"
     if kind == "gateway":
         return rf"Gateway {re.escape(rest)}"
     if kind in ("httproute", "grpcroute"):

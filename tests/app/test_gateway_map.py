@@ -115,9 +115,11 @@ async def test_map_draws_listeners_attached_routes_and_the_route_that_attached_n
         # nowhere, and the map says so in words.
         assert re.search(r"Gateway infra/public [①-⑳]+ +class eg +192\.0\.2\.10 +Programmed",
                          plain), plain
-        assert re.search(r"listener http +HTTP:80 +any host", plain)
+        assert re.search(r"listener http(?: [①-⑳]+)? +HTTP:80 +any host", plain)
         assert re.search(r"HTTPRoute shop/blog +blog\.example\.com → web:80", plain)
-        assert re.search(r"listener web +HTTP:8080 +\*\.example\.com +no Route attached", plain)
+        # The hop that picked the listener names it: the request to :8080 used "web".
+        assert re.search(r"▶ listener web [①-⑳]+ +HTTP:8080 +\*\.example\.com +no Route "
+                         r"attached", plain), plain
         assert re.search(r"✗ not attached: HTTPRoute shop/shop [①-⑳]+ ✗ DROP parentRef #https"
                          r"\s+NoMatchingParent", plain), plain
         assert "proxy for gateway/infra/public" in plain
