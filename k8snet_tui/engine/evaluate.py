@@ -33,9 +33,6 @@ from k8snet_tui.model.flows import (
 from k8snet_tui.model.load import LoadedLevel
 from k8snet_tui.model.world import World
 
-ECHOED: set[str] = {"method", "headers", "via", "servedBy"}
-"""Flow fields ``check --json`` echoes as written when present (DESIGN.md §3)."""
-
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -120,8 +117,11 @@ class Engine:
         if served is not None:
             paths = judge(self.topo, served, paths)
         trace = summarize(name, source, dest, expect, paths, run.assumptions)
-        if flow is not None:
-            echo = flow.model_dump(by_alias=True, include=ECHOED, exclude_none=True)
+        if flow is not None:  # check --json echoes these flow fields as written (DESIGN.md §3)
+            written = (("method", flow.method), ("headers", flow.headers), ("via", flow.via),
+                       ("servedBy", flow.servedBy))
+            echo = {k: dict(v) if isinstance(v, dict) else v for k, v in written
+                    if v is not None}
             if echo:
                 trace = replace(trace, echo=echo)
         return trace

@@ -281,10 +281,6 @@ class GatewayIndex:
             for route in routes:
                 index._attach(kind, route, namespace_labels)  # type: ignore[arg-type]
                 index._resolve(kind, route, services)  # type: ignore[arg-type]
-        for gw in index.gateways:
-            for ls in gw.listeners:
-                ls.conditions.append(_cond("AttachedRoutes", True, "Attached",
-                                           f"{len(ls.routes)} Route(s) attached", "True"))
         return index
 
     def _attach(self, kind: RouteKind, route: AnyRoute,

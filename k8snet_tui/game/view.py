@@ -235,8 +235,6 @@ class ObjectStatus:
 
 STATUS_KINDS = {"gatewayclass": "GatewayClass", "gateway": "Gateway",
                 "httproute": "HTTPRoute", "grpcroute": "GRPCRoute"}
-ATTACHED_ROUTES = "AttachedRoutes"
-"""The engine's listener condition that carries the count kubectl shows as "Attached Routes"."""
 
 
 def object_status(index: GatewayIndex, ref: str) -> ObjectStatus | None:
@@ -260,8 +258,8 @@ def object_status(index: GatewayIndex, ref: str) -> ObjectStatus | None:
         if ls is None:
             groups.append(StatusGroup(owner, tuple(conditions)))
             continue
-        shown = tuple(c for c in conditions if c.type != ATTACHED_ROUTES)
-        groups.append(StatusGroup(owner, shown, len(ls.routes), ls.allowed_kinds()))
+        groups.append(StatusGroup(owner, tuple(conditions), len(ls.routes),
+                                  ls.allowed_kinds()))
     addresses = (str(gw.address),) if gw is not None and gw.address is not None else ()
     return ObjectStatus(kind, tuple(groups), addresses)
 
